@@ -1,0 +1,36 @@
+/** `agents build` as a function: compile, then write outDir atomically (or compare with it). */
+import path from 'node:path';
+import { compile, type CompileResult } from './compile.js';
+import { loadConfig, type LoadConfigOptions } from './config/load.js';
+import type { ResolvedConfig } from './config/schema.js';
+import { diffOutput, writeOutput, type OutputDiff, type WriteResult } from './write.js';
+
+export interface BuildOptions extends LoadConfigOptions {
+  /** Compare with outDir instead of writing it. */
+  check?: boolean;
+  /** Parse and validate only (`agents check`): no output is compared or written. */
+  validateOnly?: boolean;
+  /** A config already loaded (skips loading). */
+  config?: ResolvedConfig;
+}
+
+export interface BuildResult extends CompileResult {
+  config: ResolvedConfig;
+  outDir: string;
+  /** Set when outDir was written. */
+  write?: WriteResult;
+  /** Set with `check`: how outDir differs from a fresh build. */
+  check?: OutputDiff & { upToDate: boolean };
+}
+
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  const config = options.config ?? (await loadConfig(options));
+  const result = await compile(config);
+  const outDir = path.resolve(config.root, config.outDir);
+  if (result.errorCount > 0 || options.validateOnly) return { ...result, config, outDir };
+  if (options.check) {
+    const diff = await diffOutput(outDir, result.output);
+    return { ...result, config, outDir, check: { ...diff, upToDate: diff.stale.length + diff.missing.length + diff.extra.length === 0 } };
+  }
+  return { ...result, config, outDir, write: await writeOutput(outDir, result.output) };
+}

@@ -1,0 +1,89 @@
+/**
+ * The compiler without I/O on the output side: discover + analyze every file + cross-file
+ * checks + emit. Returns agents, output files and diagnostics; never prints, never exits.
+ */
+import path from 'node:path';
+import { VFile } from 'vfile';
+import type { ResolvedConfig } from './config/schema.js';
+import { toDiagnostic, type Diagnostic } from './diagnostics.js';
+import type { Agent } from './ir.js';
+import { analyzeFile, type AnalyzedFile } from './pipeline/analyze.js';
+import { crossCheck } from './pipeline/cross-check.js';
+import { discover, type SourcePath } from './pipeline/discover.js';
+import { jsonTarget, withHash } from './targets/json.js';
+import type { OutputFile, Target } from './targets/types.js';
+import { compareCodeUnits } from './util/text.js';
+import { withMarker } from './write.js';
+
+export interface CompileResult {
+  /** Valid agents, sorted by name. */
+  agents: Agent[];
+  /** One VFile per source file (and per config problem), carrying its messages. */
+  files: VFile[];
+  diagnostics: Diagnostic[];
+  errorCount: number;
+  warningCount: number;
+  /** What the targets emit, sorted by path; empty when there are errors. */
+  output: OutputFile[];
+}
+
+export const TARGETS: readonly Target[] = [jsonTarget];
+
+/** Files are read this many at a time: enough to hide I/O latency, few enough for file handles. */
+const READ_CONCURRENCY = 64;
+
+export async function compile(config: ResolvedConfig, sources?: readonly SourcePath[]): Promise<CompileResult> {
+  const paths = sources ?? (await discover(config));
+  const analyzed = await mapLimit(paths, READ_CONCURRENCY, (source) => analyzeFile(source, config));
+  const rejected = crossCheck(analyzed, config);
+  return finish(analyzed, rejected, config);
+}
+
+function finish(analyzed: AnalyzedFile[], rejected: Set<VFile>, config: ResolvedConfig): CompileResult {
+  const agents = analyzed
+    .filter((entry) => entry.agent && !rejected.has(entry.file))
+    .map((entry) => withHash(entry.agent!))
+    .sort((a, b) => compareCodeUnits(a.name, b.name));
+  const files = analyzed.map((entry) => entry.file);
+  const diagnostics = collectDiagnostics(files);
+  const errorCount = diagnostics.filter((d) => d.severity === 'error').length;
+  const warningCount = diagnostics.filter((d) => d.severity === 'warning').length;
+  const output = errorCount > 0 ? [] : emit(agents, config);
+  return { agents, files, diagnostics, errorCount, warningCount, output };
+}
+
+export function emit(agents: readonly Agent[], config: ResolvedConfig): OutputFile[] {
+  const files = TARGETS.flatMap((target) => target.emit(agents, { config }));
+  const seen = new Set<string>();
+  for (const file of files) {
+    if (seen.has(file.path)) throw new Error(`two targets emit ${file.path}`);
+    seen.add(file.path);
+  }
+  return withMarker(files);
+}
+
+export function collectDiagnostics(files: readonly VFile[]): Diagnostic[] {
+  return files.flatMap((file) => file.messages.map((message) => toDiagnostic(message, file.path))).sort(compareDiagnostics);
+}
+
+function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return compareCodeUnits(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || compareCodeUnits(a.ruleId, b.ruleId);
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+/** A VFile for a problem that belongs to no source (the config, the output folder). */
+export function projectFile(config: Pick<ResolvedConfig, 'root' | 'file'>): VFile {
+  return new VFile({ path: config.file ? path.relative(config.root, config.file) || path.basename(config.file) : '.' });
+}

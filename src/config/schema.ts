@@ -1,0 +1,60 @@
+/** The shape of agents.config.ts, validated by zod so a bad field gets a clear error. */
+import { z } from 'zod';
+import { RULES } from '../rules.js';
+
+const RuleSetting = z.enum(['off', 'info', 'warn', 'error']);
+
+export const ConfigSchema = z.strictObject({
+  /** Globs of agent files, relative to the project root. */
+  include: z.array(z.string().min(1)).min(1).default(['agents/**/*.md']),
+  exclude: z.array(z.string().min(1)).default([]),
+  /** Output folder, relative to the project root; agentc owns it entirely. */
+  outDir: z.string().min(1).default('dist'),
+  models: z
+    .strictObject({
+      /** What `model: inherit` and an absent model resolve to. Unset: they stay `inherit`. */
+      default: z.string().min(1).optional(),
+      /** Alias -> model id, e.g. `{ sonnet: 'claude-sonnet-4-5' }`. */
+      aliases: z.record(z.string(), z.string().min(1)).default({}),
+      /** Agent name -> model (alias or id) that replaces what its file says. */
+      overrides: z.record(z.string(), z.string().min(1)).default({}),
+    })
+    .default({ aliases: {}, overrides: {} }),
+  /** The generated package in outDir. */
+  package: z
+    .strictObject({
+      name: z.string().min(1).default('agents'),
+      version: z.string().min(1).default('0.0.0'),
+    })
+    .default({ name: 'agents', version: '0.0.0' }),
+  /** Rule id -> 'off' | 'info' | 'warn' | 'error'. */
+  rules: z
+    .record(z.string(), RuleSetting)
+    .superRefine((rules, ctx) => {
+      for (const id of Object.keys(rules)) {
+        if (!Object.hasOwn(RULES, id)) ctx.addIssue({ code: 'custom', message: `unknown rule id \`${id}\``, path: [id] });
+      }
+    })
+    .default({}),
+  limits: z
+    .strictObject({
+      /** Files larger than this are rejected without being read. */
+      maxFileBytes: z.number().int().positive().default(1024 * 1024),
+    })
+    .default({ maxFileBytes: 1024 * 1024 }),
+});
+
+export type UserConfig = z.input<typeof ConfigSchema>;
+export type ResolvedConfig = z.output<typeof ConfigSchema> & {
+  /** Absolute project root (the config file's folder, or the cwd without one). */
+  root: string;
+  /** Absolute path of the config file, if one was loaded. */
+  file: string | undefined;
+  /** Absolute paths of the config file and every file it imports. */
+  dependencies: string[];
+};
+
+/** Typed identity: `export default defineConfig({ ... })` in agents.config.ts. */
+export function defineConfig(config: UserConfig): UserConfig {
+  return config;
+}

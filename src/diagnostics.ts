@@ -1,0 +1,81 @@
+/**
+ * Diagnostics are vfile messages: every problem is attached to the VFile of the source it
+ * concerns, with a `place`, a `ruleId` and `source: 'agentc'`, so the unified ecosystem
+ * (vfile-reporter and friends) can print them. The core never prints; it returns these.
+ */
+import type { VFile } from 'vfile';
+import type { VFileMessage } from 'vfile-message';
+import { RULES, severityOf, type RuleId, type RuleSettings, type Severity } from './rules.js';
+
+export interface Point {
+  line: number;
+  column: number;
+}
+
+export interface Range {
+  start: Point;
+  end?: Point;
+}
+
+/** The serializable shape of one diagnostic (the `json` reporter prints these). */
+export interface Diagnostic {
+  file: string;
+  line: number | null;
+  column: number | null;
+  endLine: number | null;
+  endColumn: number | null;
+  severity: Severity;
+  ruleId: string;
+  message: string;
+}
+
+export type Report = (ruleId: RuleId, reason: string, place?: Point | Range) => void;
+
+/** A reporter bound to one file and the configured rule severities. */
+export function reporterFor(file: VFile, rules: RuleSettings | undefined): Report {
+  return (ruleId, reason, place) => {
+    const severity = severityOf(ruleId, rules);
+    if (severity === undefined) return;
+    const message = file.message(reason, {
+      place: place && 'start' in place ? { start: withOffset(place.start), end: withOffset(place.end ?? place.start) } : place,
+      ruleId,
+      source: 'agentc',
+    });
+    message.fatal = severity === 'error' ? true : severity === 'warning' ? false : undefined;
+    message.url = `https://github.com/agentc/agentc#rule-${ruleId.replace('/', '-')}`;
+  };
+}
+
+// vfile's Position type wants offsets optional; keep the objects plain.
+function withOffset(point: Point): Point {
+  return { line: point.line, column: point.column };
+}
+
+export function severityOfMessage(message: VFileMessage): Severity {
+  return message.fatal === true ? 'error' : message.fatal === false ? 'warning' : 'info';
+}
+
+export function toDiagnostic(message: VFileMessage, filePath: string): Diagnostic {
+  const start = message.place && 'start' in message.place ? message.place.start : message.place;
+  const end = message.place && 'end' in message.place ? message.place.end : undefined;
+  return {
+    file: filePath,
+    line: start?.line ?? null,
+    column: start?.column ?? null,
+    endLine: end?.line ?? null,
+    endColumn: end?.column ?? null,
+    severity: severityOfMessage(message),
+    ruleId: message.ruleId ?? 'unknown',
+    message: message.reason,
+  };
+}
+
+export function countBySeverity(diagnostics: readonly Diagnostic[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const d of diagnostics) counts[d.severity]++;
+  return counts;
+}
+
+export function isKnownRule(id: string): id is RuleId {
+  return Object.hasOwn(RULES, id);
+}

@@ -1,0 +1,69 @@
+/**
+ * One source file through stages 2-6: read, parse, frontmatter, normalize, validate, resolve.
+ * Pure per file (no cross-file knowledge), so it can run in any order, in workers, or from a
+ * cache. Cross-file checks happen in ./cross-check.ts.
+ */
+import type { VFile } from 'vfile';
+import type { ResolvedConfig } from '../config/schema.js';
+import { reporterFor } from '../diagnostics.js';
+import type { Agent } from '../ir.js';
+import { createLocator } from '../util/text.js';
+import { readFrontmatter } from './frontmatter/index.js';
+import { normalizeAgent } from './normalize/index.js';
+import { parseSource } from './parse.js';
+import { readSource } from './read.js';
+import { resolveModel } from './resolve.js';
+import { validateFields } from './validate.js';
+
+/** An agent before its record hash is computed. */
+export type AgentDraft = Omit<Agent, 'hash'>;
+
+export interface AnalyzedFile {
+  file: VFile;
+  agent: AgentDraft | undefined;
+}
+
+export interface AnalyzeInput {
+  path: string;
+  absolutePath: string;
+  bytes?: Uint8Array;
+}
+
+export async function analyzeFile(input: AnalyzeInput, config: Pick<ResolvedConfig, 'rules' | 'models' | 'limits'>): Promise<AnalyzedFile> {
+  const source = await readSource({ ...input, maxFileBytes: config.limits.maxFileBytes, rules: config.rules });
+  const { file } = source;
+  if (source.text === undefined) return { file, agent: undefined };
+  return { file, agent: analyzeText(file, source.text, source.sha256, config) };
+}
+
+export function analyzeText(file: VFile, text: string, sha256: string, config: Pick<ResolvedConfig, 'rules' | 'models'>): AgentDraft | undefined {
+  const report = reporterFor(file, config.rules);
+  const parsed = parseSource(text, report);
+  if (!parsed) return undefined;
+  const locator = createLocator(text);
+  const frontmatter = readFrontmatter(parsed.frontmatter, locator, report);
+  if (!frontmatter) return undefined;
+  const normalized = normalizeAgent(frontmatter, file.path, report);
+  if (!normalized) return undefined;
+  const fields = validateFields(normalized.fields, frontmatter, report);
+  if (!fields) return undefined;
+  const model = resolveModel(fields.name, fields.model, config.models, frontmatter, report);
+
+  const positions: Record<string, { line: number; column: number }> = {};
+  for (const key of Object.keys(frontmatter.data)) {
+    const at = frontmatter.locate([key], 'key');
+    if (at) Object.defineProperty(positions, key, { value: at.start, enumerable: true, writable: true, configurable: true });
+  }
+  const { name, description, model: _written, ...optional } = fields;
+  return {
+    name,
+    description,
+    summary: normalized.summary,
+    examples: normalized.examples,
+    prompt: parsed.body,
+    model,
+    ...optional,
+    extra: normalized.extra,
+    source: { path: file.path, sha256, frontmatter: frontmatter.mode, positions },
+  };
+}

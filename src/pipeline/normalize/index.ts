@@ -1,0 +1,76 @@
+/**
+ * Stage 4, normalize: raw frontmatter -> the fields the schema validates, plus summary,
+ * examples and `extra`. Shapes are unified here (tool lists, literal `\n`); types are checked
+ * by the next stage.
+ */
+import path from 'node:path';
+import type { Report } from '../../diagnostics.js';
+import { KNOWN_FIELD_NAMES, type AgentExample } from '../../ir.js';
+import type { Frontmatter } from '../frontmatter/index.js';
+import { setOwn } from '../frontmatter/types.js';
+import { splitDescription } from './description.js';
+import { readToolList } from './tools.js';
+
+export interface NormalizedAgent {
+  /** Known fields, shapes unified, not yet validated. */
+  fields: Record<string, unknown>;
+  summary: string;
+  examples: AgentExample[];
+  /** Unknown frontmatter keys, values as read. */
+  extra: Record<string, unknown>;
+}
+
+const KNOWN = new Set<string>(KNOWN_FIELD_NAMES);
+const TOOL_FIELDS = ['tools', 'disallowedTools'] as const;
+
+export function normalizeAgent(frontmatter: Frontmatter, sourcePath: string, report: Report): NormalizedAgent | undefined {
+  const fields: Record<string, unknown> = {};
+  const extra: Record<string, unknown> = {};
+  let ok = true;
+
+  for (const [key, value] of Object.entries(frontmatter.data)) {
+    if (!KNOWN.has(key)) {
+      setOwn(extra, key, value);
+      continue;
+    }
+    if (value === null && !(TOOL_FIELDS as readonly string[]).includes(key)) {
+      report('agent/invalid-field', `\`${key}\` is empty; remove the line or give it a value`, frontmatter.locate([key], 'key'));
+      ok = false;
+      continue;
+    }
+    setOwn(fields, key, value);
+  }
+
+  if (fields.name === undefined) {
+    const fromFile = path.posix.basename(sourcePath).replace(/\.md$/i, '');
+    report('agent/name-missing', `No \`name\` field; using the file name \`${fromFile}\``, { line: 1, column: 1 });
+    fields.name = fromFile;
+  }
+
+  for (const key of TOOL_FIELDS) {
+    if (!Object.hasOwn(frontmatter.data, key)) continue;
+    const result = readToolList(frontmatter.data[key]);
+    if (!result.ok) {
+      report('agent/tools-unreadable', `\`${key}\` ${result.reason}`, frontmatter.locate([key, ...(result.path ?? [])]));
+      ok = false;
+      continue;
+    }
+    if (result.fromMap) {
+      const dropped = result.fromMap.dropped.length > 0 ? `; left out ${result.fromMap.dropped.map((t) => `\`${t}\``).join(', ')}` : '';
+      report('agent/tools-map', `\`${key}\` is a map; kept the tools set to true (${result.fromMap.kept.join(', ') || 'none'})${dropped}`, frontmatter.locate([key]));
+    }
+    fields[key] = result.tools;
+  }
+
+  if (typeof fields.skills === 'string') fields.skills = fields.skills.split(',').map((s) => s.trim()).filter(Boolean);
+
+  let summary = '';
+  let examples: AgentExample[] = [];
+  if (typeof fields.description === 'string') {
+    // Claude Code turns every literal `\n` of a description into a newline, valid YAML or not.
+    const description = fields.description.replace(/\\n/g, '\n');
+    fields.description = description;
+    ({ summary, examples } = splitDescription(description));
+  }
+  return ok ? { fields, summary, examples, extra } : undefined;
+}

@@ -1,0 +1,91 @@
+/**
+ * Stage 2b, parse: text -> the frontmatter block and the body.
+ *
+ * The unified processor (remark-parse + remark-frontmatter) reads only the head of the file,
+ * up to the closing fence: the frontmatter is all the compiler needs, and building an mdast of
+ * every body would cost ~20x more. The body stays the exact source text after the closing
+ * fence line; its mdast is built on demand by `bodyTree()` for the stages that want one.
+ */
+import type { Root } from 'mdast';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import type { Point, Report } from '../diagnostics.js';
+
+const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).freeze();
+
+export interface FrontmatterBlock {
+  /** The text between the fences, line endings as in the file. */
+  raw: string;
+  /** Offset of `raw` in the file's text. */
+  offset: number;
+  /** Where the opening fence is (always 1:1). */
+  start: Point;
+}
+
+export interface ParsedSource {
+  frontmatter: FrontmatterBlock;
+  /** Everything after the closing fence line, byte-exact: the system prompt. */
+  body: string;
+  /** Offset of the body in the file's text. */
+  bodyOffset: number;
+  /** The body's mdast, parsed the first time it is asked for. */
+  bodyTree(): Root;
+}
+
+const FENCE = /^---[ \t]*$/;
+
+export function parseSource(text: string, report: Report): ParsedSource | undefined {
+  const firstBreak = text.indexOf('\n');
+  const firstLine = stripCr(firstBreak === -1 ? text : text.slice(0, firstBreak));
+  if (!FENCE.test(firstLine)) {
+    report('frontmatter/missing', 'Expected the file to start with a `---` line opening the frontmatter (name, description, ...)', { line: 1, column: 1 });
+    return undefined;
+  }
+  const headEnd = closingFenceEnd(text, firstBreak);
+  if (headEnd === undefined) {
+    report('frontmatter/unclosed', 'The frontmatter opened here is never closed: add a `---` line after the last field', {
+      start: { line: 1, column: 1 },
+      end: { line: 1, column: 4 },
+    });
+    return undefined;
+  }
+  const tree = processor.parse(text.slice(0, headEnd));
+  const node = tree.children[0];
+  if (node?.type !== 'yaml' || !node.position) {
+    // The fence scan and remark disagree: report rather than guess.
+    report('frontmatter/missing', 'Could not read the frontmatter block at the top of the file', { line: 1, column: 1 });
+    return undefined;
+  }
+  const offset = firstBreak + 1;
+  const closeEnd = node.position.end.offset ?? headEnd;
+  let bodyOffset = closeEnd;
+  if (text[bodyOffset] === '\r' && text[bodyOffset + 1] === '\n') bodyOffset += 2;
+  else if (text[bodyOffset] === '\n') bodyOffset += 1;
+  const body = text.slice(bodyOffset);
+  let tree2: Root | undefined;
+  return {
+    frontmatter: { raw: node.value, offset, start: { line: 1, column: 1 } },
+    body,
+    bodyOffset,
+    bodyTree: () => (tree2 ??= processor.parse(body)),
+  };
+}
+
+/** End offset (exclusive, before its line ending) of the first closing `---` line, if any. */
+function closingFenceEnd(text: string, firstBreak: number): number | undefined {
+  if (firstBreak === -1) return undefined;
+  let start = firstBreak + 1;
+  while (start <= text.length) {
+    const next = text.indexOf('\n', start);
+    const end = next === -1 ? text.length : next;
+    if (FENCE.test(stripCr(text.slice(start, end)))) return text[end - 1] === '\r' ? end - 1 : end;
+    if (next === -1) return undefined;
+    start = next + 1;
+  }
+  return undefined;
+}
+
+function stripCr(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}

@@ -1,0 +1,22 @@
+import { location } from 'vfile-location';
+import type { Point } from '../diagnostics.js';
+
+/** Maps string offsets of one text to 1-based line/column points (columns in UTF-16 code units). */
+export interface Locator {
+  point(offset: number): Point;
+}
+
+export function createLocator(text: string): Locator {
+  const place = location(text);
+  return {
+    point(offset) {
+      const p = place.toPoint(Math.max(0, Math.min(offset, text.length)));
+      return p ? { line: p.line, column: p.column } : { line: 1, column: 1 };
+    },
+  };
+}
+
+/** Compare strings by UTF-16 code units: never by locale, so order is the same on every machine. */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
