@@ -21,6 +21,8 @@ export interface FrontmatterBlock {
   offset: number;
   /** Where the opening fence is (always 1:1). */
   start: Point;
+  /** The line ending before the closing fence is CRLF (Claude Code's reader keeps that `\r`). */
+  crlfBeforeClose: boolean;
 }
 
 export interface ParsedSource {
@@ -65,7 +67,7 @@ export function parseSource(text: string, report: Report): ParsedSource | undefi
   const body = text.slice(bodyOffset);
   let tree2: Root | undefined;
   return {
-    frontmatter: { raw: node.value, offset, start: { line: 1, column: 1 } },
+    frontmatter: { raw: node.value, offset, start: { line: 1, column: 1 }, crlfBeforeClose: text[offset + node.value.length] === '\r' },
     body,
     bodyOffset,
     bodyTree: () => (tree2 ??= processor.parse(body)),

@@ -3,7 +3,7 @@
  * if Claude Code would drop the file, agentc's reading of the author's intent. Each step down
  * is reported, with the position of the first YAML error.
  */
-import type { Report } from '../../diagnostics.js';
+import type { Point, Report } from '../../diagnostics.js';
 import type { Locator } from '../../util/text.js';
 import type { FrontmatterBlock } from '../parse.js';
 import { readClaudeCodeFallback, rewriteLikeClaudeCode } from './claude-code.js';
@@ -33,7 +33,7 @@ export function readFrontmatter(block: FrontmatterBlock, locator: Locator, repor
 
   let claudeCode: Frontmatter | undefined;
   try {
-    claudeCode = readClaudeCodeFallback(block.raw, block.offset, locator);
+    claudeCode = readClaudeCodeFallback(claudeCodeRaw(block), block.offset, locator);
   } catch (notMapping) {
     if (!(notMapping instanceof NotMappingError)) throw notMapping;
   }
@@ -45,7 +45,7 @@ export function readFrontmatter(block: FrontmatterBlock, locator: Locator, repor
 
   const recovered = readRecovered(block.raw, block.offset, locator);
   if ('error' in recovered) {
-    report('frontmatter/yaml-syntax', `Frontmatter is not valid YAML: ${error.message}`, errorAt);
+    report('frontmatter/yaml-syntax', `${recovered.error} (YAML: ${error.message}, at ${where})`, locator.point(block.offset + recovered.offset));
     return undefined;
   }
   report('frontmatter/dialect', `Frontmatter is not valid YAML (${error.message}, at ${where}); read as the author evidently meant it`, errorAt);
@@ -57,20 +57,27 @@ export function readFrontmatter(block: FrontmatterBlock, locator: Locator, repor
   return recovered;
 }
 
+/** The frontmatter as Claude Code captures it: up to the closing fence's line break, so a CRLF file's last line keeps its `\r`. */
+function claudeCodeRaw(block: FrontmatterBlock): string {
+  return block.crlfBeforeClose ? `${block.raw}\r` : block.raw;
+}
+
 /** Where and why Claude Code's fallback fails on this frontmatter. */
-function whyClaudeCodeDrops(block: FrontmatterBlock, locator: Locator) {
-  const { text } = rewriteLikeClaudeCode(block.raw);
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
-  const first = doc.errors[0];
-  // The rewrite only changes lines in place, so its line numbers are the file's.
-  const line = first ? (first.linePos?.[0]?.line ?? 1) : 1;
-  const at = { line: locator.point(block.offset).line + line - 1, column: 1 };
-  const reason = block.raw.includes('\r')
-    ? 'its frontmatter is not valid YAML and has CRLF line endings'
-    : /^\S[^\n]*:\s*$/m.test(block.raw.split('\n')[line - 1] ?? '') || /:\s*$/.test(block.raw.split('\n')[line - 1] ?? '')
-      ? `line ${at.line} ends in \`:\``
-      : `line ${at.line} continues a value over more than one line`;
-  return { at, reason };
+function whyClaudeCodeDrops(block: FrontmatterBlock, locator: Locator): { reason: string; at: Point } {
+  const firstLine = locator.point(block.offset).line;
+  if (block.raw.includes('\r')) {
+    return { reason: 'its frontmatter is not valid YAML and has CRLF line endings', at: { line: firstLine, column: 1 } };
+  }
+  const { text } = rewriteLikeClaudeCode(claudeCodeRaw(block));
+  const error = parseDocument(text, { prettyErrors: false, uniqueKeys: false }).errors[0];
+  // The rewrite changes lines in place, so its line numbers are the file's.
+  const index = error ? text.slice(0, error.pos[0]).split('\n').length - 1 : 0;
+  const lines = block.raw.split('\n');
+  const line = firstLine + index;
+  if (/:[ \t]*$/.test(lines[index] ?? '') && matchKeyLine(lines[index] ?? '')?.valueColumn !== (lines[index] ?? '').length) {
+    return { reason: `the value on line ${line} ends in \`:\``, at: { line, column: 1 } };
+  }
+  return { reason: `the value above line ${line} continues onto it`, at: { line, column: 1 } };
 }
 
 function reportDuplicateKeys(block: FrontmatterBlock, locator: Locator, report: Report): void {

@@ -57,6 +57,14 @@ export function readRecovered(raw: string, offset: number, locator: Locator): Re
     }
   }
 
+  for (const field of fields) {
+    // A quoted value that YAML could not close is a typo, not a dialect: don't guess where it ends.
+    const first = field.keyLine.text.slice(field.valueColumn).trimStart();
+    if (/^["']/.test(first) && trimBlankTail(field.continuation).length > 0) {
+      return { error: `The quoted value of \`${field.key}\` is never closed`, offset: field.keyLine.offset + field.valueColumn };
+    }
+  }
+
   const data: Record<string, unknown> = {};
   const ranges = new Map<string, { key: Range; value: Range; nested?: NestedLocate }>();
   const duplicates: RecoveredFrontmatter['duplicates'] = [];
