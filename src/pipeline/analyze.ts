@@ -44,9 +44,8 @@ export function analyzeText(file: VFile, text: string, sha256: string, config: P
   const frontmatter = readFrontmatter(parsed.frontmatter, locator, report);
   if (!frontmatter) return undefined;
   const normalized = normalizeAgent(frontmatter, file.path, report);
-  if (!normalized) return undefined;
   const fields = validateFields(normalized.fields, frontmatter, report);
-  if (!fields) return undefined;
+  if (!fields || normalized.failed) return undefined;
   const model = resolveModel(fields.name, fields.model, config.models, frontmatter, report);
 
   const positions: Record<string, { line: number; column: number }> = {};

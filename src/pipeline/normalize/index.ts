@@ -18,12 +18,14 @@ export interface NormalizedAgent {
   examples: AgentExample[];
   /** Unknown frontmatter keys, values as read. */
   extra: Record<string, unknown>;
+  /** An error was reported: validate the rest (to report everything at once), then drop the agent. */
+  failed: boolean;
 }
 
 const KNOWN = new Set<string>(KNOWN_FIELD_NAMES);
 const TOOL_FIELDS = ['tools', 'disallowedTools'] as const;
 
-export function normalizeAgent(frontmatter: Frontmatter, sourcePath: string, report: Report): NormalizedAgent | undefined {
+export function normalizeAgent(frontmatter: Frontmatter, sourcePath: string, report: Report): NormalizedAgent {
   const fields: Record<string, unknown> = {};
   const extra: Record<string, unknown> = {};
   let ok = true;
@@ -52,6 +54,7 @@ export function normalizeAgent(frontmatter: Frontmatter, sourcePath: string, rep
     const result = readToolList(frontmatter.data[key]);
     if (!result.ok) {
       report('agent/tools-unreadable', `\`${key}\` ${result.reason}`, frontmatter.locate([key, ...(result.path ?? [])]));
+      delete fields[key];
       ok = false;
       continue;
     }
@@ -72,5 +75,5 @@ export function normalizeAgent(frontmatter: Frontmatter, sourcePath: string, rep
     fields.description = description;
     ({ summary, examples } = splitDescription(description));
   }
-  return ok ? { fields, summary, examples, extra } : undefined;
+  return { fields, summary, examples, extra, failed: !ok };
 }
