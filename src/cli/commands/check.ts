@@ -1,0 +1,20 @@
+import { build } from '../../build.js';
+import type { Command } from '../command.js';
+import { exitCodeOf, exitCodeOfError, printResult, reporterOf } from '../output.js';
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'parse and validate only; write nothing',
+  options: {},
+  async run(values, _positionals, io) {
+    const reporter = reporterOf(values, io);
+    if (!reporter) return 2;
+    try {
+      const result = await build({ cwd: io.cwd, configFile: values.config as string | undefined, validateOnly: true });
+      printResult(result, reporter, io);
+      return exitCodeOf(result, values);
+    } catch (error) {
+      return exitCodeOfError(error, io);
+    }
+  },
+};

@@ -1,0 +1,43 @@
+/** Printing a build's diagnostics through the chosen reporter, and the exit code it implies. */
+import type { BuildResult } from '../build.js';
+import { ConfigError } from '../config/load.js';
+import { OutputError } from '../write.js';
+import type { CliIO, OptionValues } from './command.js';
+import { formatJson, formatPretty, REPORTERS, type ReporterName } from './reporters.js';
+
+export function reporterOf(values: OptionValues, io: CliIO): ReporterName | undefined {
+  const name = (values.reporter as string | undefined) ?? 'pretty';
+  if ((REPORTERS as readonly string[]).includes(name)) return name as ReporterName;
+  io.stderr.write(`agents: unknown reporter \`${name}\` (use ${REPORTERS.join(', ')})\n`);
+  return undefined;
+}
+
+export function printResult(result: BuildResult, reporter: ReporterName, io: CliIO, notes: string[] = [], extra: Record<string, unknown> = {}): void {
+  const input = { agents: result.agents.length, files: result.files, diagnostics: result.diagnostics, errorCount: result.errorCount, warningCount: result.warningCount, notes };
+  if (reporter === 'json') {
+    io.stdout.write(formatJson(input, extra));
+  } else {
+    const color = Boolean(io.stderr.isTTY) && io.env.NO_COLOR === undefined && io.env.FORCE_COLOR !== '0';
+    io.stderr.write(formatPretty(input, { color }));
+  }
+}
+
+/** 0 clean, 1 errors (or warnings with --strict). */
+export function exitCodeOf(result: Pick<BuildResult, 'errorCount' | 'warningCount'>, values: OptionValues): number {
+  if (result.errorCount > 0) return 1;
+  if (values.strict && result.warningCount > 0) return 1;
+  return 0;
+}
+
+/** Known failures become a message and an exit code (2 config, 1 output); anything else is a bug and rethrown. */
+export function exitCodeOfError(error: unknown, io: CliIO): number {
+  if (error instanceof ConfigError) {
+    io.stderr.write(`agents: ${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof OutputError) {
+    io.stderr.write(`agents: ${error.message}\n`);
+    return 1;
+  }
+  throw error;
+}
