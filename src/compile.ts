@@ -39,6 +39,14 @@ export async function compile(config: ResolvedConfig, sources?: readonly SourceP
   return finish(analyzed, rejected, config);
 }
 
+/**
+ * Cross-file checks and emit over files analyzed earlier, sorted by path (the incremental
+ * builder passes files restored from its cache; it must give the same result as `compile`).
+ */
+export function compileAnalyzed(analyzed: AnalyzedFile[], config: ResolvedConfig): CompileResult {
+  return finish(analyzed, crossCheck(analyzed, config), config);
+}
+
 function finish(analyzed: AnalyzedFile[], rejected: Set<VFile>, config: ResolvedConfig): CompileResult {
   const agents = analyzed
     .filter((entry) => entry.agent && !rejected.has(entry.file))
