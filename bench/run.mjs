@@ -1,0 +1,184 @@
+/**
+ * `npm run bench`: agentc against Velite, Content Collections and the naive floor script, on
+ * generated corpora of 1k and 10k agents. Every build is a whole process (start-up included),
+ * the tools alternate within each round, and each is repeated; the table shows median and
+ * min wall time, median peak RSS, and each figure as a multiple of agentc cold.
+ *
+ *   node bench/run.mjs [--sizes 1000,10000] [--runs 3] [--json file]
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { generateCorpus } from './generate.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => path.join(repo, 'node_modules/.bin', name);
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1000,10000' },
+    runs: { type: 'string', default: '3' },
+    json: { type: 'string' },
+    'skip-build': { type: 'boolean', default: false },
+  },
+});
+const sizes = values.sizes.split(',').map(Number);
+const runs = Math.max(1, Number(values.runs));
+
+// agentc runs through its real CLI, so lib/ must be current.
+if (!values['skip-build']) {
+  const built = spawnSync('npm', ['run', '-s', 'build:lib'], { cwd: repo, stdio: 'inherit' });
+  if (built.status !== 0) {
+    if (!existsSync(path.join(repo, 'lib/cli/bin.js'))) process.exit(built.status ?? 1);
+    console.error('warning: `npm run build:lib` failed; benchmarking the lib/ already built');
+  }
+}
+const agentsBin = path.join(repo, 'bin/agents.js');
+const help = spawnSync(process.execPath, [agentsBin, 'build', '--help'], { encoding: 'utf8' });
+const helpText = `${help.stdout}${help.stderr}`;
+/** The persistent cache lands with the watch-mode work; until then cold is a plain build and warm is skipped. */
+const hasNoCache = helpText.includes('--no-cache');
+const notes = [];
+if (!hasNoCache) notes.push('agentc has no persistent cache yet (`--no-cache` not in `agents build --help`): "agentc cold" is a plain build, "agentc warm" is skipped.');
+
+const hasTime = existsSync('/usr/bin/time');
+
+/** One tool: how to prepare a run (untimed) and the command to time. */
+function tools(root) {
+  const clean = (...dirs) => () => Promise.all(dirs.map((d) => rm(path.join(root, d), { recursive: true, force: true })));
+  const list = [
+    {
+      id: 'agentc-cold',
+      label: hasNoCache ? 'agentc cold (--no-cache)' : 'agentc cold',
+      prepare: clean('dist', '.floor-unused'),
+      argv: [process.execPath, agentsBin, 'build', ...(hasNoCache ? ['--no-cache'] : [])],
+    },
+  ];
+  if (hasNoCache) {
+    list.push({
+      id: 'agentc-warm',
+      label: 'agentc warm (cache, no change)',
+      // The previous cold run used --no-cache; one untimed build fills the cache and dist/.
+      prime: [process.execPath, agentsBin, 'build'],
+      argv: [process.execPath, agentsBin, 'build'],
+    });
+  }
+  list.push(
+    { id: 'velite', label: 'Velite 0.4', prepare: clean('.velite'), argv: [bin('velite'), 'build', '--silent'] },
+    { id: 'content-collections', label: 'Content Collections 0.15', prepare: clean('.content-collections'), argv: [bin('content-collections'), 'build'] },
+    { id: 'floor', label: 'naive floor script', prepare: clean('.floor'), argv: [process.execPath, path.join(repo, 'bench/floor.mjs'), root] },
+  );
+  return list;
+}
+
+/** Run argv in cwd; wall time in ms from spawn to exit, peak RSS in KB (GNU time, else /proc polling). */
+function measure(argv, cwd) {
+  return new Promise((resolve, reject) => {
+    const timeFile = path.join(os.tmpdir(), `agentc-bench-time-${process.pid}`);
+    const full = hasTime ? ['/usr/bin/time', '-f', '%M', '-o', timeFile, ...argv] : argv;
+    let peak = 0;
+    const start = process.hrtime.bigint();
+    const child = spawn(full[0], full.slice(1), { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output = (output + d).slice(-4000)));
+    child.stderr.on('data', (d) => (output = (output + d).slice(-4000)));
+    const poll = hasTime
+      ? undefined
+      : setInterval(() => {
+          try {
+            const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+            const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+            if (kb > peak) peak = kb;
+          } catch {}
+        }, 5);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (poll) clearInterval(poll);
+      if (hasTime) peak = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
+      // agentc exits 1 on errors only; warnings (unknown colors in the corpus) keep 0.
+      if (code !== 0) reject(new Error(`${argv.join(' ')} exited ${code} in ${cwd}:\n${output}`));
+      else resolve({ ms, rssKb: peak });
+    });
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const results = [];
+for (const size of sizes) {
+  const corpus = await generateCorpus(size);
+  for (const config of ['velite.config.js', 'content-collections.ts']) copyFileSync(path.join(repo, 'bench', config), path.join(corpus.root, config));
+  const list = tools(corpus.root);
+  const samples = new Map(list.map((t) => [t.id, []]));
+  process.stderr.write(`${size} agents (${(corpus.bytes / 1e6).toFixed(1)} MB), ${runs} rounds:`);
+  // Untimed warm-up round: fills the OS page cache for every tool alike.
+  for (const tool of list) {
+    await tool.prepare?.();
+    if (tool.prime) await measure(tool.prime, corpus.root);
+    await measure(tool.argv, corpus.root);
+  }
+  for (let round = 0; round < runs; round++) {
+    // Rotate the order each round, so no tool always runs right after the same neighbour.
+    const order = list.map((_, i) => list[(i + round) % list.length]);
+    for (const tool of order) {
+      await tool.prepare?.();
+      if (tool.prime) await measure(tool.prime, corpus.root);
+      samples.get(tool.id).push(await measure(tool.argv, corpus.root));
+      process.stderr.write('.');
+    }
+  }
+  process.stderr.write('\n');
+  for (const tool of list) {
+    const s = samples.get(tool.id);
+    results.push({ size, mb: corpus.bytes / 1e6, id: tool.id, label: tool.label, medianMs: median(s.map((x) => x.ms)), minMs: Math.min(...s.map((x) => x.ms)), rssMb: median(s.map((x) => x.rssKb)) / 1024, samples: s });
+  }
+}
+
+const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const ratio = (x, base) => (base ? `${(x / base).toFixed(2)}x` : '-');
+const lines = [];
+lines.push(`| corpus | tool | wall median | wall min | peak RSS | wall vs agentc | RSS vs agentc |`);
+lines.push(`|---|---|---|---|---|---|---|`);
+for (const size of sizes) {
+  const rows = results.filter((r) => r.size === size);
+  const base = rows.find((r) => r.id === 'agentc-cold');
+  for (const r of rows) {
+    lines.push(`| ${size.toLocaleString('en-US')} agents, ${r.mb.toFixed(1)} MB | ${r.label} | ${secs(r.medianMs)} | ${secs(r.minMs)} | ${r.rssMb.toFixed(0)} MB | ${ratio(r.medianMs, base.medianMs)} | ${ratio(r.rssMb, base.rssMb)} |`);
+  }
+}
+
+// The issue's targets, as agentc / peer (lower is better).
+const get = (size, id) => results.find((r) => r.size === size && r.id === id);
+const targets = [];
+const big = Math.max(...sizes);
+const small = Math.min(...sizes);
+const check = (label, value, limit) => value !== undefined && targets.push(`${value <= limit ? 'met ' : 'MISS'}  ${label}: ${value.toFixed(2)} (target <= ${limit})`);
+const cold = get(big, 'agentc-cold');
+check(`${big} cold agentc / Velite`, cold && cold.medianMs / get(big, 'velite').medianMs, 0.5);
+check(`${big} cold agentc / Content Collections`, cold && cold.medianMs / get(big, 'content-collections').medianMs, 0.45);
+check(`${big} cold agentc / floor`, cold && cold.medianMs / get(big, 'floor').medianMs, 0.5);
+const warm = get(big, 'agentc-warm');
+if (warm) check(`${big} warm agentc / Velite`, warm.medianMs / get(big, 'velite').medianMs, 0.1);
+check(`${big} peak RSS agentc / Velite`, cold && cold.rssMb / get(big, 'velite').rssMb, 0.5);
+if (big !== small) check(`scaling: ${big} cold / ${small} cold`, cold.medianMs / get(small, 'agentc-cold').medianMs, big / small);
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const out = [
+  `agentc benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, ${os.platform()} ${os.release()}`,
+  `whole processes, median and min of ${runs} alternating runs (after one untimed warm-up round); peak RSS ${hasTime ? 'from /usr/bin/time' : 'polled from /proc'}`,
+  '',
+  ...lines,
+  '',
+  ...targets,
+  ...notes.map((n) => `note: ${n}`),
+];
+console.log(out.join('\n'));
+if (values.json) writeFileSync(values.json, `${JSON.stringify({ date: new Date().toISOString(), cpu, results }, null, 2)}\n`);
