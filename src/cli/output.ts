@@ -3,10 +3,11 @@ import type { BuildResult } from '../build.js';
 import { ConfigError } from '../config/load.js';
 import { OutputError } from '../write.js';
 import type { CliIO, OptionValues } from './command.js';
-import { formatJson, formatPretty, REPORTERS, type ReporterName } from './reporters.js';
+import { formatGithub, formatJson, formatPretty, REPORTERS, type ReportInput, type ReporterName } from './reporters.js';
 
 export function reporterOf(values: OptionValues, io: CliIO): ReporterName | undefined {
-  const name = (values.reporter as string | undefined) ?? 'pretty';
+  // In GitHub Actions, annotations unless asked otherwise.
+  const name = (values.reporter as string | undefined) ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'pretty');
   if ((REPORTERS as readonly string[]).includes(name)) return name as ReporterName;
   io.stderr.write(`agents: unknown reporter \`${name}\` (use ${REPORTERS.join(', ')})\n`);
   return undefined;
@@ -14,8 +15,15 @@ export function reporterOf(values: OptionValues, io: CliIO): ReporterName | unde
 
 export function printResult(result: BuildResult, reporter: ReporterName, io: CliIO, notes: string[] = [], extra: Record<string, unknown> = {}): void {
   const input = { agents: result.agents.length, files: result.files, diagnostics: result.diagnostics, errorCount: result.errorCount, warningCount: result.warningCount, notes };
+  printReport(input, reporter, io, extra, result.config.root);
+}
+
+/** json and github on stdout (machines read them); pretty on stderr. `root` is the project's folder. */
+export function printReport(input: ReportInput, reporter: ReporterName, io: CliIO, extra: Record<string, unknown> = {}, root?: string): void {
   if (reporter === 'json') {
     io.stdout.write(formatJson(input, extra));
+  } else if (reporter === 'github') {
+    io.stdout.write(formatGithub(input, { root, workspace: io.env.GITHUB_WORKSPACE }));
   } else {
     const color = Boolean(io.stderr.isTTY) && io.env.NO_COLOR === undefined && io.env.FORCE_COLOR !== '0';
     io.stderr.write(formatPretty(input, { color }));

@@ -1,14 +1,16 @@
 /**
- * Reporters turn a build's diagnostics into text. `pretty` is vfile-reporter's grouped
- * output; `json` is the core's Diagnostic shape, stable and documented in the README.
+ * Reporters turn a build's diagnostics into text. `pretty` groups them by file with a code
+ * frame of each line (./pretty.ts); `json` is the core's Diagnostic shape, stable and
+ * documented in the README; `github` prints GitHub Actions annotations (./github.ts).
  * Every reporter's output ends with the summary line (json: the counts in the object).
  */
-import { reporter as vfileReporter } from 'vfile-reporter';
 import type { VFile } from 'vfile';
 import type { Diagnostic } from '../diagnostics.js';
+import { formatDiagnosticsGithub, type GithubOptions } from './github.js';
+import { formatDiagnosticsPretty } from './pretty.js';
 
-export type ReporterName = 'pretty' | 'json';
-export const REPORTERS: readonly ReporterName[] = ['pretty', 'json'];
+export type ReporterName = 'pretty' | 'json' | 'github';
+export const REPORTERS: readonly ReporterName[] = ['pretty', 'json', 'github'];
 
 export interface ReportInput {
   agents: number;
@@ -26,12 +28,15 @@ export function summaryLine(input: Pick<ReportInput, 'agents' | 'errorCount' | '
 }
 
 export function formatPretty(input: ReportInput, options: { color: boolean }): string {
-  const withMessages = input.files.filter((file) => file.messages.length > 0);
-  let text = withMessages.length > 0 ? vfileReporter([...withMessages], { color: options.color, quiet: true }) : '';
-  // vfile-reporter ends with its own tally; ours replaces it so the last line is always the same shape.
-  text = text.replace(/\n*(?:\u001B\[[0-9;]*m)?[⚠✖ℹ✔].*$/u, '').trimEnd();
+  const text = formatDiagnosticsPretty(input.diagnostics, input.files, options);
   const parts = [text, ...(input.notes ?? []), summaryLine(input)].filter((part) => part !== '');
   return `${parts.join('\n\n').replace(/\n\n(?=[^\n]*$)/, '\n')}\n`;
+}
+
+/** Annotations, then the notes as plain lines, then the summary. */
+export function formatGithub(input: ReportInput, options: GithubOptions = {}): string {
+  const parts = [formatDiagnosticsGithub(input.diagnostics, options), ...(input.notes ?? []), summaryLine(input)].filter((part) => part !== '');
+  return `${parts.join('\n')}\n`;
 }
 
 export function formatJson(input: ReportInput, extra: Record<string, unknown> = {}): string {
