@@ -1,5 +1,6 @@
 /** agentc's programmatic API. The CLI (`agents`) is a thin shell over these. */
 export { build, type BuildOptions, type BuildResult } from './build.js';
+export { createBuilder, type Builder, type BuilderOptions, type BuilderEvents, type BuilderEventName, type BuildSummary, type BuildReason, type WatchHandle } from './builder.js';
 export { compile, type CompileResult } from './compile.js';
 export { ConfigError, loadConfig, resolveConfig, CONFIG_FILES } from './config/load.js';
 export { defineConfig, ConfigSchema, type UserConfig, type ResolvedConfig } from './config/schema.js';

@@ -1,18 +1,33 @@
 import { build } from '../../build.js';
+import { createBuilder } from '../../builder.js';
+import { runWatch } from './dev.js';
 import type { Command } from '../command.js';
 import { exitCodeOf, exitCodeOfError, printResult, reporterOf } from '../output.js';
 
 export const buildCommand: Command = {
   name: 'build',
   summary: 'compile agents/ (per agents.config.ts) into dist/',
-  optionsHelp: ['    --check               compare with outDir instead of writing; exit 1 if stale'],
-  options: { check: { type: 'boolean' } },
+  optionsHelp: [
+    '    --check               compare with outDir instead of writing; exit 1 if stale',
+    '    --watch               rebuild on every change (same as `agents dev`)',
+    '    --no-cache            do not read or write node_modules/.cache/agentc',
+  ],
+  options: { check: { type: 'boolean' }, watch: { type: 'boolean' }, 'no-cache': { type: 'boolean' } },
   async run(values, _positionals, io) {
     const reporter = reporterOf(values, io);
     if (!reporter) return 2;
+    if (values.watch) {
+      if (values.check) {
+        io.stderr.write('agents build: --watch and --check cannot be combined\n');
+        return 2;
+      }
+      return runWatch(values, io);
+    }
     let result;
     try {
-      result = await build({ cwd: io.cwd, configFile: values.config as string | undefined, check: Boolean(values.check) });
+      const options = { cwd: io.cwd, configFile: values.config as string | undefined };
+      // --check compares without the cache; a plain build reuses cached analyses (same result, faster).
+      result = values.check ? await build({ ...options, check: true }) : (await createBuilder({ ...options, cache: !values['no-cache'] }).build()).result;
     } catch (error) {
       return exitCodeOfError(error, io);
     }

@@ -1,0 +1,583 @@
+/**
+ * `createBuilder`: builds that remember. The builder keeps every file's analysis (messages +
+ * agent draft) in memory keyed by path and content hash, persists it under
+ * node_modules/.cache/agentc/, and in watch mode re-reads only the files that changed; the
+ * cross-file checks and emit always run over the whole set, so the result is exactly what a
+ * fresh `build()` gives. It reports through typed events and returned results; it never
+ * prints or exits (the CLI does).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
+import type { BuildResult } from './build.js';
+import { cacheFileFor, defaultCacheDir, entryOf, hashConfig, loadCache, restoreEntry, saveCache, type CacheEntry, type CacheLoadStatus } from './cache.js';
+import { compileAnalyzed } from './compile.js';
+import { CONFIG_FILES, ConfigError, loadConfig, type LoadConfigOptions } from './config/load.js';
+import type { ResolvedConfig } from './config/schema.js';
+import type { Diagnostic } from './diagnostics.js';
+import { analyzeFile, type AnalyzedFile } from './pipeline/analyze.js';
+import { discover, type SourcePath } from './pipeline/discover.js';
+import { compareCodeUnits } from './util/text.js';
+import { VERSION } from './version.js';
+import { writeChanges } from './write-changes.js';
+import { MARKER_FILE, writeOutput } from './write.js';
+
+export interface BuilderOptions extends LoadConfigOptions {
+  /** A config already loaded; config files are then not watched or reloaded. */
+  config?: ResolvedConfig;
+  /** Use the persistent cache (default true; `--no-cache` sets false). */
+  cache?: boolean;
+  /** Where the persistent cache lives (default `<root>/node_modules/.cache/agentc`). */
+  cacheDir?: string;
+  /** Write outDir (default true); false compiles only. */
+  write?: boolean;
+  /** Quiet time after the last file event before a rebuild starts (default 25 ms). */
+  debounceMs?: number;
+  /** The compiler version keying the cache (default agentc's own; tests change it). */
+  version?: string;
+  /** Watch with polling (network drives, some containers). */
+  usePolling?: boolean;
+}
+
+export type BuildReason = 'initial' | 'change' | 'config';
+
+export interface BuildSummary {
+  /** 1 for the first build of this builder, then counting. */
+  id: number;
+  reason: BuildReason;
+  /** Files whose events caused this build (relative posix paths, sorted); empty for a full build. */
+  changed: string[];
+  /** Source files read and parsed in this build (a cache miss); the rest came from the cache. */
+  analyzed: string[];
+  /** Source files whose analysis came from memory or the persistent cache. */
+  cached: number;
+  /** Agents whose record changed, appeared or disappeared since the previous build, sorted. */
+  agentsRebuilt: string[];
+  agents: number;
+  errors: number;
+  warnings: number;
+  /** Wall time of the build, including the write. */
+  durationMs: number;
+  /** Files written and removed in outDir (empty when nothing was written). */
+  written: string[];
+  removed: string[];
+  /** False when errors kept outDir as it was (or `write: false`). */
+  wroteOutput: boolean;
+  result: BuildResult;
+}
+
+export interface BuilderEvents {
+  'build:start': { id: number; reason: BuildReason; changed: string[] };
+  'build:end': BuildSummary;
+  /** Every diagnostic of a finished build, in order. */
+  diagnostic: Diagnostic;
+  /** A source file is read and parsed (a cache miss). Counting these proves a warm build parses nothing. */
+  'file:analyze': { path: string };
+  'cache:load': { file: string; status: CacheLoadStatus; entries: number; error?: Error };
+  'cache:save': { file: string; entries: number };
+  'config:reload': { file: string | undefined; dependencies: string[]; changed: string[] };
+  /** A config failed to load; the last good one (if any) stays in use. */
+  'config:error': { error: Error; file: string | undefined };
+  'watch:ready': { paths: string[] };
+  'watch:close': Record<string, never>;
+  /** An unexpected failure (an outDir that cannot be written, a watcher error); watching goes on. */
+  error: { error: Error; id?: number };
+}
+
+export type BuilderEventName = keyof BuilderEvents;
+export type Listener<K extends BuilderEventName> = (payload: BuilderEvents[K]) => void;
+
+export interface WatchHandle {
+  /** Stop watching; waits for a build in progress (outDir is never left half-written). */
+  close(): Promise<void>;
+  /** Settles when no build is running or queued (tests and benchmarks wait on it). */
+  idle(): Promise<void>;
+}
+
+export interface Builder {
+  /** The config in use (the last good one), once loaded. */
+  readonly config: ResolvedConfig | undefined;
+  /** A full build: (re)load the config, rediscover, hash every file, reuse analyses that match. */
+  build(): Promise<BuildSummary>;
+  /** Build, then rebuild on every change until `close()`. Resolves once the watcher is ready. */
+  watch(): Promise<WatchHandle>;
+  on<K extends BuilderEventName>(event: K, listener: Listener<K>): () => void;
+  off<K extends BuilderEventName>(event: K, listener: Listener<K>): void;
+  /** The next event of this name. */
+  once<K extends BuilderEventName>(event: K): Promise<BuilderEvents[K]>;
+  /** Stop watching and save the cache. */
+  close(): Promise<void>;
+}
+
+const READ_CONCURRENCY = 64;
+/** The cache is saved this long after the last watch rebuild, off the edit-to-dist path. */
+const CACHE_SAVE_DELAY_MS = 500;
+
+interface Pending {
+  config: Set<string>;
+  dirty: Set<string>;
+  rediscover: boolean;
+}
+
+export function createBuilder(options: BuilderOptions = {}): Builder {
+  return new IncrementalBuilder(options);
+}
+
+class IncrementalBuilder implements Builder {
+  private readonly listeners = new Map<BuilderEventName, Set<(payload: never) => void>>();
+  private readonly version: string;
+  private readonly useCache: boolean;
+  private currentConfig: ResolvedConfig | undefined;
+  private configHash = '';
+  private sources: SourcePath[] = [];
+  /** Analyses of the current sources, by relative path. */
+  private entries = new Map<string, CacheEntry>();
+  /** Analyses from the persistent cache not yet claimed by a source. */
+  private stored = new Map<string, CacheEntry>();
+  private cacheDirty = false;
+  /** What outDir holds, as this builder last wrote it; undefined when unknown. */
+  private lastOutput: Map<string, string> | undefined;
+  private lastOutDir: string | undefined;
+  private agentHashes = new Map<string, string>();
+  private buildCount = 0;
+  private watcher: FSWatcher | undefined;
+  private watched = new Set<string>();
+  private configDeps = new Set<string>();
+  private pending: Pending = { config: new Set(), dirty: new Set(), rediscover: false };
+  private timer: NodeJS.Timeout | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(private readonly options: BuilderOptions) {
+    this.version = options.version ?? VERSION;
+    this.useCache = options.cache !== false;
+    this.currentConfig = options.config;
+  }
+
+  get config(): ResolvedConfig | undefined {
+    return this.currentConfig;
+  }
+
+  on<K extends BuilderEventName>(event: K, listener: Listener<K>): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener as (payload: never) => void);
+    return () => this.off(event, listener);
+  }
+
+  off<K extends BuilderEventName>(event: K, listener: Listener<K>): void {
+    this.listeners.get(event)?.delete(listener as (payload: never) => void);
+  }
+
+  once<K extends BuilderEventName>(event: K): Promise<BuilderEvents[K]> {
+    return new Promise((resolve) => {
+      const off = this.on(event, (payload) => {
+        off();
+        resolve(payload);
+      });
+    });
+  }
+
+  private emit<K extends BuilderEventName>(event: K, payload: BuilderEvents[K]): void {
+    for (const listener of [...(this.listeners.get(event) ?? [])]) {
+      try {
+        (listener as Listener<K>)(payload);
+      } catch (error) {
+        // A throwing listener must not break a build or the watcher.
+        if (event !== 'error') this.emit('error', { error: error as Error });
+      }
+    }
+  }
+
+  async build(): Promise<BuildSummary> {
+    return this.exclusive(async () => {
+      if (!this.options.config) await this.applyConfig(await loadConfig(this.options));
+      else if (this.configHash === '') await this.applyConfig(this.options.config);
+      // Outside watch mode nothing tells us what changed on disk: re-read everything, and
+      // verify outDir against the files themselves.
+      this.lastOutput = undefined;
+      const summary = await this.run('initial', [], { all: true, rediscover: true, dirty: new Set() });
+      await this.saveCacheNow();
+      return summary;
+    });
+  }
+
+  async watch(): Promise<WatchHandle> {
+    if (this.watcher) throw new Error('this builder is already watching');
+    this.closed = false;
+    await this.exclusive(async () => {
+      try {
+        if (!this.options.config) await this.applyConfig(await loadConfig(this.options));
+        else await this.applyConfig(this.options.config);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        this.emit('config:error', { error, file: error.file });
+        return;
+      }
+      this.lastOutput = undefined;
+      await this.run('initial', [], { all: true, rediscover: true, dirty: new Set() }).catch((error: Error) => this.emit('error', { error, id: this.buildCount }));
+      this.scheduleSave();
+    });
+    const paths = this.watchPaths();
+    this.watcher = chokidarWatch(paths, {
+      ignoreInitial: true,
+      // Editors that save by rename produce unlink + add; the debounce merges them, so no extra wait.
+      atomic: false,
+      usePolling: this.options.usePolling ?? false,
+      ignored: (p: string) => this.ignored(p),
+    });
+    for (const p of paths) this.watched.add(p);
+    this.watcher.on('all', (event, p) => this.onFsEvent(event, p));
+    this.watcher.on('error', (error) => this.emit('error', { error: error as Error }));
+    await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
+    this.emit('watch:ready', { paths: paths.map((p) => this.relative(p)).sort(compareCodeUnits) });
+    return { close: () => this.close(), idle: () => this.idle() };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const watcher = this.watcher;
+    this.watcher = undefined;
+    this.watched.clear();
+    if (watcher) await watcher.close();
+    while (this.running) await this.running;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    await this.saveCacheNow();
+    if (watcher) this.emit('watch:close', {});
+  }
+
+  private async idle(): Promise<void> {
+    while (this.running || this.timer) {
+      if (this.running) await this.running;
+      else await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  /** Runs fn when no other build runs; builds never overlap. */
+  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.running) await this.running.catch(() => undefined);
+    let done!: () => void;
+    this.running = new Promise<void>((resolve) => (done = resolve));
+    try {
+      return await fn();
+    } finally {
+      this.running = undefined;
+      done();
+    }
+  }
+
+  private async applyConfig(config: ResolvedConfig): Promise<boolean> {
+    const hash = await hashConfig(config);
+    const outDirChanged = this.currentConfig !== undefined && path.resolve(config.root, config.outDir) !== this.lastOutDir;
+    this.currentConfig = config;
+    this.configDeps = new Set(config.dependencies.map((d) => path.resolve(d)));
+    if (config.file) this.configDeps.add(path.resolve(config.file));
+    if (outDirChanged) this.lastOutput = undefined;
+    if (hash === this.configHash) return false;
+    this.configHash = hash;
+    // Analyses depend on the config: none from the old one may be reused.
+    this.entries = new Map();
+    this.stored = new Map();
+    if (this.useCache) {
+      const file = this.cacheFile();
+      const loaded = await loadCache(file, this.version, hash);
+      this.stored = loaded.entries;
+      this.emit('cache:load', { file, status: loaded.status, entries: loaded.entries.size, ...(loaded.error ? { error: loaded.error } : {}) });
+    }
+    return true;
+  }
+
+  private cacheFile(): string {
+    const config = this.currentConfig!;
+    return cacheFileFor(this.options.cacheDir ? path.resolve(config.root, this.options.cacheDir) : defaultCacheDir(config.root), config);
+  }
+
+  /**
+   * One build over the current config. `all`: every source is re-read (content hashes decide
+   * what is re-parsed); otherwise only `dirty` paths are, and the rest reuse memory untouched.
+   */
+  private async run(reason: BuildReason, changed: string[], plan: { all: boolean; rediscover: boolean; dirty: Set<string> }): Promise<BuildSummary> {
+    const config = this.currentConfig!;
+    const id = ++this.buildCount;
+    const started = performance.now();
+    this.emit('build:start', { id, reason, changed });
+
+    if (plan.rediscover || this.sources.length === 0) this.sources = await discover(config);
+    const live = new Set(this.sources.map((s) => s.path));
+    for (const key of [...this.entries.keys()]) {
+      if (!live.has(key)) {
+        this.entries.delete(key);
+        this.cacheDirty = true;
+      }
+    }
+    const analyzedPaths: string[] = [];
+    let cached = 0;
+    const analyzed = await mapLimit(this.sources, READ_CONCURRENCY, async (source): Promise<AnalyzedFile> => {
+      const known = this.entries.get(source.path);
+      if (known && !plan.all && !plan.dirty.has(source.path)) {
+        cached++;
+        return restoreEntry(known);
+      }
+      const { entry, parsed } = await this.analyzeSource(source, config);
+      if (parsed) analyzedPaths.push(source.path);
+      else cached++;
+      this.entries.set(source.path, entry);
+      return restoreEntry(entry);
+    });
+    analyzedPaths.sort(compareCodeUnits);
+
+    const compiled = compileAnalyzed(analyzed, config);
+    const outDir = path.resolve(config.root, config.outDir);
+    let result: BuildResult = { ...compiled, config, outDir };
+    let written: string[] = [];
+    let removed: string[] = [];
+    let wroteOutput = false;
+    if (compiled.errorCount === 0 && this.options.write !== false) {
+      const canPatch = this.lastOutput !== undefined && this.lastOutDir === outDir && existsSync(path.join(outDir, MARKER_FILE));
+      const write = canPatch ? await writeChanges(outDir, this.lastOutput!, compiled.output) : await writeOutput(outDir, compiled.output);
+      this.lastOutput = new Map(compiled.output.map((f) => [f.path, f.contents]));
+      this.lastOutDir = outDir;
+      result = { ...result, write };
+      written = write.written;
+      removed = write.removed;
+      wroteOutput = true;
+    }
+
+    const hashes = new Map(compiled.agents.map((a) => [a.name, a.hash]));
+    const agentsRebuilt = [...hashes].filter(([name, hash]) => this.agentHashes.get(name) !== hash).map(([name]) => name);
+    for (const name of this.agentHashes.keys()) if (!hashes.has(name)) agentsRebuilt.push(name);
+    agentsRebuilt.sort(compareCodeUnits);
+    // Agents of a failed build are not "rebuilt" (nothing was written); compare the next build with the last good one.
+    if (compiled.errorCount === 0) this.agentHashes = hashes;
+
+    const summary: BuildSummary = {
+      id,
+      reason,
+      changed,
+      analyzed: analyzedPaths,
+      cached,
+      agentsRebuilt: compiled.errorCount === 0 ? agentsRebuilt : [],
+      agents: compiled.agents.length,
+      errors: compiled.errorCount,
+      warnings: compiled.warningCount,
+      durationMs: performance.now() - started,
+      written,
+      removed,
+      wroteOutput,
+      result,
+    };
+    for (const diagnostic of compiled.diagnostics) this.emit('diagnostic', diagnostic);
+    this.emit('build:end', summary);
+    return summary;
+  }
+
+  /** Read one source; reuse an analysis with the same content hash, else parse it. */
+  private async analyzeSource(source: SourcePath, config: ResolvedConfig): Promise<{ entry: CacheEntry; parsed: boolean }> {
+    let bytes: Uint8Array | undefined;
+    try {
+      const info = await stat(source.absolutePath);
+      if (info.isFile() && info.size <= config.limits.maxFileBytes) bytes = await readFile(source.absolutePath);
+    } catch {
+      bytes = undefined;
+    }
+    if (!bytes) {
+      // Unreadable, too large, not a file: the pipeline says why. Such results depend on the
+      // file system, not on content, so they are never cached by hash.
+      this.emit('file:analyze', { path: source.path });
+      const analyzed = await analyzeFile(source, config);
+      this.cacheDirty = true;
+      return { entry: entryOf(analyzed, ''), parsed: true };
+    }
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const known = this.entries.get(source.path);
+    if (known && known.sha256 === sha256) return { entry: known, parsed: false };
+    const stored = this.stored.get(source.path);
+    if (stored && stored.sha256 === sha256) {
+      this.stored.delete(source.path);
+      return { entry: stored, parsed: false };
+    }
+    this.emit('file:analyze', { path: source.path });
+    const analyzed = await analyzeFile({ ...source, bytes }, config);
+    this.cacheDirty = true;
+    return { entry: entryOf(analyzed, sha256), parsed: true };
+  }
+
+  private scheduleSave(): void {
+    if (!this.useCache) return;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      // Saving waits for (and blocks) builds, so it never sees a half-updated set.
+      void this.exclusive(() => this.saveCacheNow());
+    }, CACHE_SAVE_DELAY_MS);
+    this.saveTimer.unref?.();
+  }
+
+  private async saveCacheNow(): Promise<void> {
+    if (!this.useCache || !this.cacheDirty || !this.currentConfig) return;
+    const file = this.cacheFile();
+    try {
+      await saveCache(file, this.version, this.configHash, this.entries.values());
+      this.cacheDirty = false;
+      this.emit('cache:save', { file, entries: this.entries.size });
+    } catch (error) {
+      // A cache that cannot be written only makes the next cold build slower.
+      this.emit('error', { error: new Error(`Cannot write the cache ${file}: ${(error as Error).message}`) });
+    }
+  }
+
+  // --- watching -------------------------------------------------------------------------
+
+  private watchPaths(): string[] {
+    const paths = new Set<string>();
+    const config = this.currentConfig;
+    const root = config?.root ?? path.resolve(this.options.cwd ?? process.cwd());
+    if (config) {
+      for (const pattern of config.include) paths.add(existingAncestor(path.resolve(root, globBase(pattern)), root));
+      for (const dep of this.configDeps) paths.add(dep);
+    }
+    if (!this.options.config) {
+      // Also the config files that could appear or come back (a config that failed to load).
+      if (this.options.configFile) paths.add(path.resolve(root, this.options.configFile));
+      else for (const name of CONFIG_FILES) paths.add(path.join(root, name));
+    }
+    return [...paths].sort(compareCodeUnits);
+  }
+
+  private ignored(p: string): boolean {
+    const base = path.basename(p);
+    if (base === 'node_modules' || base === '.git' || base.startsWith('.agentc-config-')) return true;
+    const config = this.currentConfig;
+    if (!config) return false;
+    const outDir = path.resolve(config.root, config.outDir);
+    if (p === outDir || p.startsWith(outDir + path.sep)) return true;
+    // The temporary and old folders of an atomic swap sit beside outDir.
+    return path.dirname(p) === path.dirname(outDir) && base.startsWith(`.${path.basename(outDir)}.agentc-`);
+  }
+
+  private relative(p: string): string {
+    const root = this.currentConfig?.root ?? path.resolve(this.options.cwd ?? process.cwd());
+    return path.relative(root, p).split(path.sep).join('/');
+  }
+
+  private onFsEvent(event: string, p: string): void {
+    if (this.closed) return;
+    const absolute = path.resolve(p);
+    const isConfigFile = this.configDeps.has(absolute) || (!this.options.config && this.isConfigCandidate(absolute));
+    if (isConfigFile) {
+      if (this.options.config) return;
+      this.pending.config.add(absolute);
+    } else {
+      if (!this.currentConfig) return;
+      const relative = this.relative(absolute);
+      if (event === 'change') {
+        // A change can only matter to a file that is already a source.
+        if (!this.entries.has(relative)) return;
+        this.pending.dirty.add(relative);
+      } else {
+        // add / unlink / addDir / unlinkDir: the globs decide what is a source now.
+        this.pending.rediscover = true;
+        if (event === 'add' || event === 'unlink') this.pending.dirty.add(relative);
+      }
+    }
+    this.schedule(this.options.debounceMs ?? 25);
+  }
+
+  private isConfigCandidate(absolute: string): boolean {
+    const root = this.currentConfig?.root ?? path.resolve(this.options.cwd ?? process.cwd());
+    if (this.options.configFile) return absolute === path.resolve(path.resolve(this.options.cwd ?? process.cwd()), this.options.configFile);
+    return path.dirname(absolute) === root && (CONFIG_FILES as readonly string[]).includes(path.basename(absolute));
+  }
+
+  private schedule(delay: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      // One build at a time: events during a build wait in `pending` and make one more.
+      if (this.running) void this.running.then(() => this.schedule(0));
+      else void this.flush();
+    }, delay);
+  }
+
+  private async flush(): Promise<void> {
+    const pending = this.pending;
+    this.pending = { config: new Set(), dirty: new Set(), rediscover: false };
+    if (pending.config.size === 0 && pending.dirty.size === 0 && !pending.rediscover) return;
+    await this.exclusive(async () => {
+      if (this.closed) return;
+      let reason: BuildReason = 'change';
+      let all = false;
+      const configChanged = [...pending.config].map((p) => this.relative(p)).sort(compareCodeUnits);
+      if (pending.config.size > 0) {
+        try {
+          const config = await loadConfig(this.options);
+          await this.applyConfig(config);
+          this.emit('config:reload', { file: config.file, dependencies: config.dependencies, changed: configChanged });
+          reason = 'config';
+          all = true;
+          this.addWatchPaths();
+        } catch (error) {
+          if (!(error instanceof ConfigError)) throw error;
+          this.emit('config:error', { error, file: error.file });
+          // The last good config keeps serving source edits.
+          if (!this.currentConfig || (pending.dirty.size === 0 && !pending.rediscover)) return;
+        }
+      }
+      if (!this.currentConfig) return;
+      const changed = [...new Set([...configChanged, ...pending.dirty])].sort(compareCodeUnits);
+      try {
+        await this.run(reason, changed, { all, rediscover: all || pending.rediscover, dirty: pending.dirty });
+      } catch (error) {
+        this.emit('error', { error: error as Error, id: this.buildCount });
+        // outDir's state is unknown after a failed write: the next write verifies it.
+        this.lastOutput = undefined;
+      }
+    }).catch((error: Error) => this.emit('error', { error }));
+    this.scheduleSave();
+  }
+
+  private addWatchPaths(): void {
+    if (!this.watcher) return;
+    const fresh = this.watchPaths().filter((p) => !this.watched.has(p));
+    for (const p of fresh) this.watched.add(p);
+    if (fresh.length > 0) this.watcher.add(fresh);
+  }
+}
+
+/** The folder part of a glob before its first magic segment: `agents/**\/*.md` -> `agents`. */
+export function globBase(pattern: string): string {
+  const parts = pattern.split('/');
+  const base: string[] = [];
+  for (const part of parts) {
+    if (/[*?[\]{}()!+@]/.test(part)) break;
+    base.push(part);
+  }
+  if (base.length === parts.length) base.pop();
+  return base.join('/') || '.';
+}
+
+/** Watch the nearest folder that exists (a glob base may be created later). */
+function existingAncestor(p: string, root: string): string {
+  let current = p;
+  while (!existsSync(current) && current !== root && path.dirname(current) !== current) current = path.dirname(current);
+  return current;
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}

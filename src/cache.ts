@@ -1,0 +1,159 @@
+/**
+ * The analysis cache: what `analyzeFile` found for one source (its messages and agent draft),
+ * kept in memory by the builder and persisted under node_modules/.cache/agentc/.
+ *
+ * Validity: an entry is reused only for the same path and the same content hash; the whole
+ * file is reused only for the same agentc version and the same config hash (the resolved
+ * config values plus the bytes of the config and every file it imports). Anything unreadable,
+ * corrupt or from another version is ignored: the cache can make a build faster, never wrong.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { VFile } from 'vfile';
+import type { VFileMessage } from 'vfile-message';
+import type { ResolvedConfig } from './config/schema.js';
+import type { AgentDraft, AnalyzedFile } from './pipeline/analyze.js';
+import { compareCodeUnits } from './util/text.js';
+
+/** Bumped when the cache file's shape changes. */
+export const CACHE_FORMAT = 1;
+
+/** A vfile message reduced to what `reporterFor` sets, so it can be recreated exactly. */
+export interface SerializedMessage {
+  reason: string;
+  place?: VFileMessage['place'];
+  ruleId?: string;
+  source?: string;
+  /** true error, false warning, null info (undefined does not survive JSON). */
+  fatal: boolean | null;
+  url?: string;
+}
+
+export interface CacheEntry {
+  /** Relative posix path, as in diagnostics. */
+  path: string;
+  /** sha256 of the file's bytes; '' when the file could not be read (never persisted). */
+  sha256: string;
+  messages: SerializedMessage[];
+  agent: AgentDraft | undefined;
+}
+
+export function serializeMessages(messages: readonly VFileMessage[]): SerializedMessage[] {
+  return messages.map((m) => {
+    const out: SerializedMessage = { reason: m.reason, fatal: m.fatal ?? null };
+    if (m.place) out.place = m.place;
+    if (m.ruleId !== undefined) out.ruleId = m.ruleId;
+    if (m.source !== undefined) out.source = m.source;
+    if (m.url !== undefined) out.url = m.url;
+    return out;
+  });
+}
+
+/** A fresh VFile carrying the entry's messages, made the same way `reporterFor` makes them. */
+export function restoreEntry(entry: CacheEntry): AnalyzedFile {
+  const file = new VFile({ path: entry.path });
+  for (const m of entry.messages) {
+    const message = file.message(m.reason, { place: m.place, ruleId: m.ruleId, source: m.source });
+    message.fatal = m.fatal === null ? undefined : m.fatal;
+    if (m.url !== undefined) message.url = m.url;
+  }
+  return { file, agent: entry.agent };
+}
+
+export function entryOf(analyzed: AnalyzedFile, sha256: string): CacheEntry {
+  return { path: analyzed.file.path, sha256, messages: serializeMessages(analyzed.file.messages), agent: analyzed.agent };
+}
+
+/** Hash of everything about the config that can change an analysis or an output. */
+export async function hashConfig(config: ResolvedConfig): Promise<string> {
+  const { root, file, dependencies, ...values } = config;
+  const hash = createHash('sha256');
+  hash.update(stableJson(values));
+  hash.update('\0');
+  hash.update(file ? path.relative(root, file) : '');
+  for (const dependency of [...dependencies].sort(compareCodeUnits)) {
+    hash.update(`\0${path.relative(root, dependency)}\0`);
+    try {
+      hash.update(await readFile(dependency));
+    } catch {
+      hash.update('\0missing');
+    }
+  }
+  return hash.digest('hex');
+}
+
+/** JSON with object keys sorted, so the same config always hashes the same. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => compareCodeUnits(a, b)));
+  });
+}
+
+export function defaultCacheDir(root: string): string {
+  return path.join(root, 'node_modules', '.cache', 'agentc');
+}
+
+/** One cache file per config file, so two configs in one folder do not evict each other. */
+export function cacheFileFor(cacheDir: string, config: Pick<ResolvedConfig, 'root' | 'file'>): string {
+  const id = createHash('sha256').update(config.file ? path.relative(config.root, config.file) : '.').digest('hex').slice(0, 12);
+  return path.join(cacheDir, `analysis-${id}.json`);
+}
+
+export type CacheLoadStatus = 'hit' | 'missing' | 'stale' | 'corrupt';
+
+export interface LoadedCache {
+  status: CacheLoadStatus;
+  entries: Map<string, CacheEntry>;
+  /** Why a cache file was ignored (corrupt or unreadable). */
+  error?: Error;
+}
+
+interface CacheFileShape {
+  format: number;
+  version: string;
+  configHash: string;
+  /** [path, sha256, messages, agent | null]: arrays keep the file small and quick to parse. */
+  entries: [string, string, SerializedMessage[], AgentDraft | null][];
+}
+
+export async function loadCache(file: string, version: string, configHash: string): Promise<LoadedCache> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? { status: 'missing', entries: new Map() } : { status: 'corrupt', entries: new Map(), error: error as Error };
+  }
+  try {
+    const data = JSON.parse(text) as CacheFileShape;
+    if (data === null || typeof data !== 'object' || !Array.isArray(data.entries)) throw new Error('not an agentc cache file');
+    if (data.format !== CACHE_FORMAT || data.version !== version || data.configHash !== configHash) return { status: 'stale', entries: new Map() };
+    const entries = new Map<string, CacheEntry>();
+    for (const row of data.entries) {
+      if (!Array.isArray(row) || typeof row[0] !== 'string' || typeof row[1] !== 'string' || !Array.isArray(row[2])) throw new Error('malformed entry');
+      entries.set(row[0], { path: row[0], sha256: row[1], messages: row[2], agent: row[3] ?? undefined });
+    }
+    return { status: 'hit', entries };
+  } catch (error) {
+    return { status: 'corrupt', entries: new Map(), error: error as Error };
+  }
+}
+
+/** Write the cache atomically (temp file + rename): a killed process leaves the old file or the new one. */
+export async function saveCache(file: string, version: string, configHash: string, entries: Iterable<CacheEntry>): Promise<void> {
+  const rows: CacheFileShape['entries'] = [];
+  for (const entry of entries) if (entry.sha256 !== '') rows.push([entry.path, entry.sha256, entry.messages, entry.agent ?? null]);
+  rows.sort((a, b) => compareCodeUnits(a[0], b[0]));
+  const data: CacheFileShape = { format: CACHE_FORMAT, version, configHash, entries: rows };
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temp, JSON.stringify(data));
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
