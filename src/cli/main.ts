@@ -9,10 +9,11 @@ import { VERSION } from '../version.js';
 import { SHARED_OPTIONS, type CliIO, type Command } from './command.js';
 import { buildCommand } from './commands/build.js';
 import { checkCommand } from './commands/check.js';
+import { devCommand } from './commands/dev.js';
 
 export type { CliIO } from './command.js';
 
-const COMMANDS: readonly Command[] = [buildCommand, checkCommand];
+const COMMANDS: readonly Command[] = [buildCommand, checkCommand, devCommand];
 
 function help(): string {
   const commands = COMMANDS.map((c) => `  agents ${c.name.padEnd(20)} ${c.summary}`);
