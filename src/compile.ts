@@ -5,13 +5,14 @@
 import path from 'node:path';
 import { VFile } from 'vfile';
 import type { ResolvedConfig } from './config/schema.js';
-import { toDiagnostic, type Diagnostic } from './diagnostics.js';
+import { reporterFor, toDiagnostic, type Diagnostic } from './diagnostics.js';
 import type { Agent } from './ir.js';
 import { analyzeFile, type AnalyzedFile } from './pipeline/analyze.js';
 import { crossCheck } from './pipeline/cross-check.js';
 import { discover, type SourcePath } from './pipeline/discover.js';
-import { jsonTarget, withHash } from './targets/json.js';
-import type { OutputFile, Target } from './targets/types.js';
+import { BUILTIN_TARGETS, emitTargets } from './targets/index.js';
+import { withHash } from './targets/json.js';
+import type { OutputFile, Target, TargetReport } from './targets/types.js';
 import { compareCodeUnits } from './util/text.js';
 import { withMarker } from './write.js';
 
@@ -27,7 +28,8 @@ export interface CompileResult {
   output: OutputFile[];
 }
 
-export const TARGETS: readonly Target[] = [jsonTarget];
+/** The built-in targets; `config.targets` chooses among them (and may add plugins). */
+export const TARGETS: readonly Target[] = Object.values(BUILTIN_TARGETS);
 
 /** Files are read this many at a time: enough to hide I/O latency, few enough for file handles. */
 const READ_CONCURRENCY = 64;
@@ -53,21 +55,40 @@ function finish(analyzed: AnalyzedFile[], rejected: Set<VFile>, config: Resolved
     .map((entry) => withHash(entry.agent!))
     .sort((a, b) => compareCodeUnits(a.name, b.name));
   const files = analyzed.map((entry) => entry.file);
-  const diagnostics = collectDiagnostics(files);
-  const errorCount = diagnostics.filter((d) => d.severity === 'error').length;
+  let diagnostics = collectDiagnostics(files);
+  let errorCount = diagnostics.filter((d) => d.severity === 'error').length;
+  let output: OutputFile[] = [];
+  if (errorCount === 0) {
+    output = emit(agents, config, targetReporter(analyzed, config));
+    // Targets report too (info by default; the config may raise a rule to an error).
+    diagnostics = collectDiagnostics(files);
+    errorCount = diagnostics.filter((d) => d.severity === 'error').length;
+    if (errorCount > 0) output = [];
+  }
   const warningCount = diagnostics.filter((d) => d.severity === 'warning').length;
-  const output = errorCount > 0 ? [] : emit(agents, config);
   return { agents, files, diagnostics, errorCount, warningCount, output };
 }
 
-export function emit(agents: readonly Agent[], config: ResolvedConfig): OutputFile[] {
-  const files = TARGETS.flatMap((target) => target.emit(agents, { config }));
+export function emit(agents: readonly Agent[], config: ResolvedConfig, report: TargetReport = () => {}): OutputFile[] {
+  const files = emitTargets(agents, config, report);
   const seen = new Set<string>();
   for (const file of files) {
     if (seen.has(file.path)) throw new Error(`two targets emit ${file.path}`);
     seen.add(file.path);
   }
   return withMarker(files);
+}
+
+/** A target's report lands on the agent's source file, at the field it names. */
+function targetReporter(analyzed: readonly AnalyzedFile[], config: ResolvedConfig): TargetReport {
+  const byPath = new Map(analyzed.map((entry) => [entry.file.path, entry.file]));
+  return (agent, ruleId, message, field) => {
+    const file = byPath.get(agent.source.path);
+    if (!file) return;
+    const { positions } = agent.source;
+    const at = (field !== undefined && Object.hasOwn(positions, field) ? positions[field] : undefined) ?? positions.name ?? { line: 1, column: 1 };
+    reporterFor(file, config.rules)(ruleId, message, at);
+  };
 }
 
 export function collectDiagnostics(files: readonly VFile[]): Diagnostic[] {

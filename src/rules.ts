@@ -35,6 +35,7 @@ export const RULES = {
   'agent/tools-map': { severity: 'warning', description: 'A `{ tool: true }` map was read as the list of its true entries.' },
   'agent/unknown-color': { severity: 'warning', description: 'A `color` Claude Code does not know.' },
   'model/unknown': { severity: 'warning', description: 'A `model` that is neither `inherit`, a configured alias, nor a full model id.' },
+  'target/dropped-field': { severity: 'info', description: 'A target has no place for a field (the Claude Agent SDK has no `color`, `hooks`, `isolation` or unknown keys); that target leaves it out and names it.' },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof RULES;

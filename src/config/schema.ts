@@ -1,6 +1,8 @@
 /** The shape of agents.config.ts, validated by zod so a bad field gets a clear error. */
 import { z } from 'zod';
 import { RULES } from '../rules.js';
+import { BUILTIN_TARGET_NAMES } from '../targets/names.js';
+import type { Target } from '../targets/types.js';
 
 const RuleSetting = z.enum(['off', 'info', 'warn', 'error']);
 
@@ -27,6 +29,29 @@ export const ConfigSchema = z.strictObject({
       version: z.string().min(1).default('0.0.0'),
     })
     .default({ name: 'agents', version: '0.0.0' }),
+  /**
+   * What to emit: built-in target names, or plugin objects `{ name, emit(agents, context) }`.
+   * Default: every built-in target (json, ts, claude-agent-sdk, claude-code).
+   */
+  targets: z
+    .array(
+      z.union([
+        z.enum(BUILTIN_TARGET_NAMES),
+        z.custom<Target>(
+          (value) => typeof value === 'object' && value !== null && typeof (value as Target).name === 'string' && typeof (value as Target).emit === 'function',
+          { message: `a target is one of ${BUILTIN_TARGET_NAMES.map((n) => `'${n}'`).join(', ')} or an object { name, emit(agents, context) }` },
+        ),
+      ]),
+    )
+    .superRefine((targets, ctx) => {
+      const seen = new Set<string>();
+      for (const [index, target] of targets.entries()) {
+        const name = typeof target === 'string' ? target : target.name;
+        if (seen.has(name)) ctx.addIssue({ code: 'custom', message: `target \`${name}\` is listed twice`, path: [index] });
+        seen.add(name);
+      }
+    })
+    .default([...BUILTIN_TARGET_NAMES]),
   /** Rule id -> 'off' | 'info' | 'warn' | 'error'. */
   rules: z
     .record(z.string(), RuleSetting)

@@ -1,0 +1,115 @@
+/**
+ * The `claude-agent-sdk` target: claude-agent-sdk.js/.cjs/.d.ts/.d.cts exporting `agents`, a
+ * `Record<AgentName, AgentDefinition>` for `query({ options: { agents } })` of
+ * @anthropic-ai/claude-agent-sdk. The body becomes `prompt`, the model is the resolved one.
+ * Fields an AgentDefinition has no place for are left out, each agent's named in one
+ * `target/dropped-field` diagnostic at the first such field.
+ *
+ * The declarations are self-contained (no import of the SDK, no dependency on the `ts`
+ * target): `AgentDefinition` here is the subset of the SDK's type that agentc fills, with the
+ * SDK's own mutable arrays, so it is assignable to the SDK's `Options['agents']`.
+ */
+import { EFFORT_LEVELS, MEMORY_SCOPES, type Agent } from '../ir.js';
+import { GENERATED_HEADER, JS_EXT, jsValue, transpile, unionType, type ModuleFormat } from './js.js';
+import { dualExport, jsonData } from './ts.js';
+import type { EmitContext, OutputFile, Target } from './types.js';
+
+/** The SDK's PermissionMode (0.3.x): Claude Code's `manual` is not one of them. */
+export const SDK_PERMISSION_MODES = ['default', 'acceptEdits', 'bypassPermissions', 'plan', 'dontAsk', 'auto'] as const;
+
+/** Agent fields that map one to one onto AgentDefinition fields (besides description, prompt, model). */
+const MAPPED = ['tools', 'disallowedTools', 'permissionMode', 'maxTurns', 'skills', 'mcpServers', 'memory', 'background', 'effort', 'initialPrompt'] as const;
+/** Agent fields the SDK has no place for. */
+const UNMAPPED = ['hooks', 'isolation', 'color'] as const;
+
+export interface SdkAgentDefinition {
+  description: string;
+  prompt: string;
+  model: string;
+  [field: string]: unknown;
+}
+
+/** One agent as an AgentDefinition, and the frontmatter fields that had to be left out. */
+export function toAgentDefinition(agent: Agent): { definition: SdkAgentDefinition; dropped: string[] } {
+  const data = jsonData(agent);
+  const definition: SdkAgentDefinition = { description: agent.description, prompt: agent.prompt, model: agent.model.resolved };
+  const dropped: string[] = [];
+  for (const field of MAPPED) {
+    if (data[field] === undefined) continue;
+    if (field === 'permissionMode' && !(SDK_PERMISSION_MODES as readonly unknown[]).includes(data[field])) dropped.push(field);
+    else definition[field] = data[field];
+  }
+  for (const field of UNMAPPED) if (data[field] !== undefined) dropped.push(field);
+  dropped.push(...Object.keys(agent.extra));
+  return { definition, dropped };
+}
+
+function reportDropped(agent: Agent, dropped: readonly string[], context: EmitContext): void {
+  if (dropped.length === 0) return;
+  const names = dropped.map((field) => (field === 'permissionMode' ? `\`permissionMode: ${String(agent.permissionMode)}\`` : `\`${field}\``));
+  const first = [...dropped].sort((a, b) => position(agent, a) - position(agent, b))[0]!;
+  context.report(agent, 'target/dropped-field', `The claude-agent-sdk target leaves out ${names.join(', ')}: the Agent SDK's AgentDefinition has no place for ${dropped.length === 1 ? 'it' : 'them'}`, first);
+}
+
+function position(agent: Agent, field: string): number {
+  const at = agent.source.positions[field];
+  return at ? at.line * 1e6 + at.column : Number.MAX_SAFE_INTEGER;
+}
+
+function sdkModule(definitions: readonly [string, SdkAgentDefinition][]): string {
+  const record = Object.fromEntries(definitions);
+  return `export const agents = ${jsValue(record)};\nexport default agents;\n`;
+}
+
+function sdkDeclaration(names: readonly string[]): string {
+  return `${GENERATED_HEADER}
+/** The name of every agent: a union of literals. */
+export type AgentName = ${unionType(names)};
+
+/** An MCP server for one agent: its name, or an inline \`{ name: config }\` as the SDK takes it. */
+export type AgentMcpServerSpec = string | Record<string, any>;
+
+/** The fields of the Claude Agent SDK's AgentDefinition that agentc fills. */
+export interface AgentDefinition {
+  description: string;
+  prompt: string;
+  model?: string;
+  tools?: string[];
+  disallowedTools?: string[];
+  permissionMode?: ${unionType(SDK_PERMISSION_MODES)};
+  maxTurns?: number;
+  skills?: string[];
+  mcpServers?: AgentMcpServerSpec[];
+  memory?: ${unionType(MEMORY_SCOPES)};
+  background?: boolean;
+  effort?: ${unionType(EFFORT_LEVELS)};
+  initialPrompt?: string;
+}
+
+/** For \`query({ prompt, options: { agents } })\`. */
+export declare const agents: Record<AgentName, AgentDefinition>;
+export default agents;
+`;
+}
+
+export const claudeAgentSdkTarget: Target = {
+  name: 'claude-agent-sdk',
+  emit(agents, context) {
+    const definitions = agents.map((agent): [string, SdkAgentDefinition] => {
+      const { definition, dropped } = toAgentDefinition(agent);
+      reportDropped(agent, dropped, context);
+      return [agent.name, definition];
+    });
+    const names = agents.map((agent) => agent.name);
+    const files: OutputFile[] = [];
+    for (const format of ['esm', 'cjs'] as const satisfies readonly ModuleFormat[]) {
+      files.push({ path: `claude-agent-sdk${JS_EXT[format].js}`, contents: GENERATED_HEADER + transpile(sdkModule(definitions), format) });
+      files.push({ path: `claude-agent-sdk${JS_EXT[format].dts}`, contents: sdkDeclaration(names) });
+    }
+    return files;
+  },
+  exports() {
+    return { './claude-agent-sdk': dualExport('./claude-agent-sdk') };
+  },
+};
+

@@ -1,0 +1,41 @@
+/**
+ * dist/package.json: makes outDir an installable package. Name and version come from the
+ * config's `package`; `exports` has each target's entries (ESM and CommonJS conditions, `types`
+ * first) plus the JSON files; `files` lists what was emitted; no scripts, no dependencies.
+ */
+import type { ResolvedConfig } from '../config/schema.js';
+import { compareCodeUnits } from '../util/text.js';
+import type { OutputFile, PackageExport } from './types.js';
+
+export const PACKAGE_JSON = 'package.json';
+
+export function packageJson(config: Pick<ResolvedConfig, 'package'>, files: readonly OutputFile[], exportsByTarget: readonly Record<string, PackageExport>[]): OutputFile {
+  const paths = new Set(files.map((file) => file.path));
+  const exports: Record<string, PackageExport> = {};
+  for (const entries of exportsByTarget) Object.assign(exports, entries);
+  // The JSON outputs, when the json target ran: more specific than `./agents/*`, so Node and
+  // TypeScript pick it for `.json` requests.
+  if (paths.has('manifest.json')) exports['./manifest.json'] = './manifest.json';
+  if (paths.has('manifest.schema.json')) exports['./manifest.schema.json'] = './manifest.schema.json';
+  if ([...paths].some((p) => p.startsWith('agents/') && p.endsWith('.json'))) exports['./agents/*.json'] = './agents/*.json';
+  exports['./package.json'] = './package.json';
+
+  const sorted = Object.fromEntries(Object.entries(exports).sort(([a], [b]) => (a === '.' ? -1 : b === '.' ? 1 : compareCodeUnits(a, b))));
+  const root = sorted['.'];
+  const manifest: Record<string, unknown> = {
+    name: config.package.name,
+    version: config.package.version,
+    description: 'Agent definitions compiled by agentc.',
+    type: 'module',
+    sideEffects: false,
+  };
+  if (root && typeof root === 'object' && 'import' in root && 'require' in root) {
+    const esm = root.import as Record<string, string>;
+    const cjs = root.require as Record<string, string>;
+    // For tools that predate `exports`.
+    Object.assign(manifest, { main: cjs.default, module: esm.default, types: esm.types });
+  }
+  manifest.exports = sorted;
+  manifest.files = [...new Set([...paths].filter((p) => !p.startsWith('.') && p !== PACKAGE_JSON).map((p) => p.split('/')[0]!))].sort(compareCodeUnits);
+  return { path: PACKAGE_JSON, contents: `${JSON.stringify(manifest, null, 2)}\n` };
+}

@@ -1,0 +1,169 @@
+/**
+ * The `ts` target: typed modules for TypeScript and JavaScript services.
+ *
+ *   index.js / index.cjs          `agents` (frozen, keyed by name), `agentNames`, `getAgent`, `isAgentName`
+ *   index.d.ts / index.d.cts      those plus `type Agent`, `type AgentName` (a union of literal names)
+ *   agents/<name>.js / .cjs       one agent per module (`agent`, also the default export)
+ *   agents/<name>.d.ts / .d.cts   its type: `Agent` narrowed to the literal name, model, tools, ...
+ *
+ * The JS is generated as TypeScript and turned into ESM and CommonJS by esbuild; the
+ * declarations are written directly. Values are the JSON manifest's, exactly.
+ */
+import { EFFORT_LEVELS, ISOLATION_MODES, MEMORY_SCOPES, PERMISSION_MODES, type Agent } from '../ir.js';
+import { GENERATED_HEADER, JS_EXT, jsValue, literalType, stringLiteral, transpile, unionType, type ModuleFormat } from './js.js';
+import type { OutputFile, PackageExport, Target } from './types.js';
+
+const FORMATS: readonly ModuleFormat[] = ['esm', 'cjs'];
+
+/** Fields whose literal types help a consumer (a model id, a tool list); long texts stay `string`. */
+const LITERAL_FIELDS = ['name', 'model', 'tools', 'disallowedTools', 'permissionMode', 'maxTurns', 'skills', 'memory', 'background', 'effort', 'isolation', 'color'] as const;
+
+/** The agent record as plain JSON data: exactly what manifest.json holds. */
+export function jsonData(agent: Agent): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(agent)) as Record<string, unknown>;
+}
+
+/** An export entry with ESM and CommonJS conditions, `types` first in each (TypeScript needs that order). */
+export function dualExport(base: string): PackageExport {
+  return {
+    import: { types: `${base}${JS_EXT.esm.dts}`, default: `${base}${JS_EXT.esm.js}` },
+    require: { types: `${base}${JS_EXT.cjs.dts}`, default: `${base}${JS_EXT.cjs.js}` },
+  };
+}
+
+function agentModule(agent: Agent): string {
+  return `export const agent = ${jsValue(jsonData(agent), { freeze: true })};\nexport default agent;\n`;
+}
+
+function agentDeclaration(agent: Agent, format: ModuleFormat): string {
+  const data = jsonData(agent);
+  const literal: Record<string, unknown> = {};
+  for (const field of LITERAL_FIELDS) if (data[field] !== undefined) literal[field] = data[field];
+  return (
+    GENERATED_HEADER +
+    `import type { Agent } from ${stringLiteral(`../index${JS_EXT[format].js}`)};\n\n` +
+    `export declare const agent: Agent & ${literalType(literal)};\n` +
+    'export default agent;\n'
+  );
+}
+
+function indexModule(agents: readonly Agent[], format: ModuleFormat): string {
+  const imports = agents.map((agent, i) => `import { agent as a${i} } from ${stringLiteral(`./agents/${agent.name}${JS_EXT[format].js}`)};\n`).join('');
+  const record = agents.map((agent, i) => `  ${agent.name === '__proto__' ? `[${stringLiteral(agent.name)}]` : stringLiteral(agent.name)}: a${i},\n`).join('');
+  return `${imports}
+export const agents = Object.freeze({
+${record}});
+
+export const agentNames = ${jsValue(agents.map((agent) => agent.name), { freeze: true })};
+
+export function isAgentName(name: unknown): boolean {
+  return typeof name === 'string' && Object.hasOwn(agents, name);
+}
+
+export function getAgent(name: string) {
+  if (!isAgentName(name)) throw new RangeError(\`agentc: no agent named \${JSON.stringify(name)}\`);
+  return (agents as Record<string, unknown>)[name];
+}
+
+export default agents;
+`;
+}
+
+const ENUMS = `
+export type PermissionMode = ${unionType(PERMISSION_MODES)};
+export type MemoryScope = ${unionType(MEMORY_SCOPES)};
+export type EffortLevel = ${unionType(EFFORT_LEVELS)};
+export type IsolationMode = ${unionType(ISOLATION_MODES)};
+`;
+
+const AGENT_TYPE = `
+export interface AgentExample {
+  readonly context?: string;
+  readonly user: string;
+  readonly assistant: string;
+  readonly commentary?: string;
+}
+
+/** An MCP server: its name, or an inline \`{ name: config }\`. */
+export type McpServerSpec = string | { readonly [name: string]: unknown };
+
+/** One compiled agent: the record of manifest.json. */
+export interface Agent {
+  /** Unique agent id (the record key for the Claude Agent SDK). */
+  readonly name: string;
+  /** Routing text as authored, newlines restored. */
+  readonly description: string;
+  /** The description without its <example> blocks. */
+  readonly summary: string;
+  readonly examples: readonly AgentExample[];
+  /** The markdown body: the system prompt, byte-exact. */
+  readonly prompt: string;
+  /** What the file wrote ('inherit' when absent) and the model id it resolves to. */
+  readonly model: { readonly requested: string; readonly resolved: string };
+  /** Absent: the agent inherits every tool. Empty: no tools. */
+  readonly tools?: readonly string[];
+  readonly disallowedTools?: readonly string[];
+  readonly permissionMode?: PermissionMode;
+  readonly maxTurns?: number;
+  readonly skills?: readonly string[];
+  readonly mcpServers?: readonly McpServerSpec[];
+  readonly hooks?: { readonly [event: string]: unknown };
+  readonly memory?: MemoryScope;
+  readonly background?: boolean;
+  readonly effort?: EffortLevel;
+  readonly isolation?: IsolationMode;
+  readonly initialPrompt?: string;
+  readonly color?: string;
+  /** Frontmatter keys agentc does not know, kept as written. */
+  readonly extra: { readonly [key: string]: unknown };
+  readonly source: {
+    readonly path: string;
+    readonly sha256: string;
+    readonly frontmatter: 'yaml' | 'claude-code' | 'recovered';
+    readonly positions: { readonly [field: string]: { readonly line: number; readonly column: number } };
+  };
+  /** sha256 of this record without \`hash\`. */
+  readonly hash: string;
+}
+`;
+
+function indexDeclaration(agents: readonly Agent[], format: ModuleFormat): string {
+  const names = agents.map((agent) => agent.name);
+  const imports = agents.map((agent, i) => `import type { agent as a${i} } from ${stringLiteral(`./agents/${agent.name}${JS_EXT[format].js}`)};\n`).join('');
+  const record = agents.map((agent, i) => `  readonly ${stringLiteral(agent.name)}: typeof a${i};\n`).join('');
+  return `${GENERATED_HEADER}${imports}${ENUMS}${AGENT_TYPE}
+/** The name of every agent: a union of literals. */
+export type AgentName = ${unionType(names)};
+
+/** Every agent, keyed by name, each with its literal name, model and tools. */
+export interface Agents {
+${record}}
+
+export declare const agents: Agents;
+export declare const agentNames: readonly [${names.map(stringLiteral).join(', ')}];
+/** The agent of that name; throws a RangeError for any other string at run time. */
+export declare function getAgent<N extends AgentName>(name: N): Agents[N];
+export declare function isAgentName(name: unknown): name is AgentName;
+export default agents;
+`;
+}
+
+export const tsTarget: Target = {
+  name: 'ts',
+  emit(agents) {
+    const files: OutputFile[] = [];
+    for (const format of FORMATS) {
+      const ext = JS_EXT[format];
+      files.push({ path: `index${ext.js}`, contents: GENERATED_HEADER + transpile(indexModule(agents, format), format) });
+      files.push({ path: `index${ext.dts}`, contents: indexDeclaration(agents, format) });
+      for (const agent of agents) {
+        files.push({ path: `agents/${agent.name}${ext.js}`, contents: GENERATED_HEADER + transpile(agentModule(agent), format) });
+        files.push({ path: `agents/${agent.name}${ext.dts}`, contents: agentDeclaration(agent, format) });
+      }
+    }
+    return files;
+  },
+  exports() {
+    return { '.': dualExport('./index'), './agents/*': dualExport('./agents/*') };
+  },
+};
