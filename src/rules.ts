@@ -35,6 +35,13 @@ export const RULES = {
   'agent/tools-map': { severity: 'warning', description: 'A `{ tool: true }` map was read as the list of its true entries.' },
   'agent/unknown-color': { severity: 'warning', description: 'A `color` Claude Code does not know.' },
   'model/unknown': { severity: 'warning', description: 'A `model` that is neither `inherit`, a configured alias, nor a full model id.' },
+  'agent/unknown-tool': { severity: 'warning', description: 'A `tools`/`disallowedTools` entry that is not a Claude Code tool, `mcp__server__tool`, `mcp__server__*`, `mcp__server` or `Tool(specifier)`; suggests the closest tool.' },
+  'agent/description-short': { severity: 'warning', description: 'The description is shorter than 10 characters: too little for Claude Code to route on.' },
+  'agent/no-examples': { severity: 'info', description: 'The description has no `<example>` blocks (recommended by Anthropic\'s plugin validator).' },
+  'agent/prompt-short': { severity: 'warning', description: 'The system prompt (the body) is empty or shorter than 20 characters.' },
+  'agent/prompt-long': { severity: 'warning', description: 'The system prompt is longer than 10,000 characters.' },
+  'agent/name-mismatch': { severity: 'info', description: 'The `name` differs from the file name (without `.md`).' },
+  'fix/unverified': { severity: 'error', locked: true, description: '`agents fix` could not prove that its rewrite keeps every value (strict YAML re-read, body, compiled agent), so it left the file as it is.' },
   'target/dropped-field': { severity: 'info', description: 'A target has no place for a field (the Claude Agent SDK has no `color`, `hooks`, `isolation` or unknown keys); that target leaves it out and names it.' },
 } as const satisfies Record<string, RuleInfo>;
 

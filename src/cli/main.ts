@@ -9,11 +9,12 @@ import { VERSION } from '../version.js';
 import { SHARED_OPTIONS, type CliIO, type Command } from './command.js';
 import { buildCommand } from './commands/build.js';
 import { checkCommand } from './commands/check.js';
+import { fixCommand } from './commands/fix.js';
 import { devCommand } from './commands/dev.js';
 
 export type { CliIO } from './command.js';
 
-const COMMANDS: readonly Command[] = [buildCommand, checkCommand, devCommand];
+const COMMANDS: readonly Command[] = [buildCommand, checkCommand, devCommand, fixCommand];
 
 function help(): string {
   const commands = COMMANDS.map((c) => `  agents ${c.name.padEnd(20)} ${c.summary}`);
@@ -26,7 +27,7 @@ ${commands.join('\n')}
 Options
   -c, --config <file>       config file (default: agents.config.{ts,mts,js,mjs} in the cwd)
       --strict              warnings fail the run (exit 1)
-  -r, --reporter <name>     pretty (default), json
+  -r, --reporter <name>     pretty (default), json, github (default when GITHUB_ACTIONS=true)
 ${own.join('\n')}
   -h, --help                show this help
   -v, --version             show the version

@@ -14,6 +14,7 @@ import { parseSource } from './parse.js';
 import { readSource } from './read.js';
 import { resolveModel } from './resolve.js';
 import { validateFields } from './validate.js';
+import { lintAgent } from './lint.js';
 
 /** An agent before its record hash is computed. */
 export type AgentDraft = Omit<Agent, 'hash'>;
@@ -47,6 +48,7 @@ export function analyzeText(file: VFile, text: string, sha256: string, config: P
   const fields = validateFields(normalized.fields, frontmatter, report);
   if (!fields || normalized.failed) return undefined;
   const model = resolveModel(fields.name, fields.model, config.models, frontmatter, report);
+  lintAgent({ fields, frontmatter, text, locator, body: parsed.body, bodyOffset: parsed.bodyOffset, sourcePath: file.path }, report);
 
   const positions: Record<string, { line: number; column: number }> = {};
   for (const key of Object.keys(frontmatter.data)) {

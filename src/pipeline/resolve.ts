@@ -5,6 +5,7 @@
 import type { Report } from '../diagnostics.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Frontmatter } from './frontmatter/index.js';
+import { closest } from '../util/closest.js';
 
 /** Aliases Claude Code itself understands; without a configured id they pass through as-is. */
 export const CLAUDE_CODE_MODEL_ALIASES = ['sonnet', 'opus', 'haiku', 'fable', 'opusplan', 'default'] as const;
@@ -27,7 +28,9 @@ export function resolveModel(
   if (aliased !== undefined) return { requested, resolved: aliased };
   const known = (CLAUDE_CODE_MODEL_ALIASES as readonly string[]).includes(requested) || /^claude-[a-z0-9.-]+$/.test(requested);
   if (!known) {
-    report('model/unknown', `Model ${JSON.stringify(requested)} is not \`inherit\`, a configured alias (${Object.keys(models.aliases).join(', ') || 'none'}), or a \`claude-…\` model id; kept as written`, frontmatter.locate(['model']));
+    const close = closest(requested, ['inherit', ...CLAUDE_CODE_MODEL_ALIASES, ...Object.keys(models.aliases)]);
+    const hint = close ? `; did you mean \`${close}\`?` : '';
+    report('model/unknown', `Model ${JSON.stringify(requested)} is not \`inherit\`, a configured alias (${Object.keys(models.aliases).join(', ') || 'none'}), or a \`claude-…\` model id; kept as written${hint}`, frontmatter.locate(['model']));
   }
   return { requested, resolved: requested };
 }

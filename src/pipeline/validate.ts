@@ -5,6 +5,7 @@
 import type { Report } from '../diagnostics.js';
 import { AgentFieldsSchema, CLAUDE_CODE_COLORS, type AgentFields } from '../ir.js';
 import type { Frontmatter } from './frontmatter/index.js';
+import { closest } from '../util/closest.js';
 
 /** Claude Code's convention (Anthropic's plugin validator): 3-50 of [a-z0-9-], alphanumeric ends. */
 const NAME_FORMAT = /^[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$/;
@@ -38,7 +39,7 @@ export function validateFields(fields: Record<string, unknown>, frontmatter: Fro
     report('agent/name-format', `Name ${JSON.stringify(agent.name)} should be 3-50 lowercase letters, digits and hyphens, starting and ending with a letter or digit`, nameAt);
   }
   if (agent.color !== undefined && !(CLAUDE_CODE_COLORS as readonly string[]).includes(agent.color)) {
-    const close = CLAUDE_CODE_COLORS.find((c) => c === agent.color!.trim().toLowerCase());
+    const close = closest(agent.color, CLAUDE_CODE_COLORS);
     report(
       'agent/unknown-color',
       `Claude Code does not know the color ${JSON.stringify(agent.color)}${close ? `; did you mean \`${close}\`?` : ` (it knows ${CLAUDE_CODE_COLORS.join(', ')})`}`,
