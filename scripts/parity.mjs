@@ -20,6 +20,7 @@
 // the repo's package.json. Plain Node ESM, no dependencies of the repo.
 
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, mkdirSync, writeFileSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -387,9 +388,10 @@ export function defaultFiles() {
   for (const p of walk(probeDir, () => true)) add(`claude-code-probe/agents/${posixRel(probeDir, p)}`, p);
   const fixtures = path.join(REPO, 'test', 'fixtures');
   if (existsSync(fixtures)) {
+    // The compiler's fixture cases: test/fixtures/<case>/agents/**/*.md.
     for (const e of readdirSync(fixtures, { withFileTypes: true })) {
-      const input = path.join(fixtures, e.name, 'input.md');
-      if (e.isDirectory() && existsSync(input)) add(`fixtures/${e.name}/input.md`, input);
+      const agents = path.join(fixtures, e.name, 'agents');
+      if (e.isDirectory() && existsSync(agents)) for (const p of walk(agents, isMd)) add(`fixtures/${posixRel(fixtures, p)}`, p);
     }
     const probes = path.join(fixtures, 'parity-probes');
     for (const p of walk(probes, isMd)) add(`parity-probes/${posixRel(probes, p)}`, p);
@@ -431,7 +433,10 @@ async function main() {
     return;
   }
   const files = defaultFiles();
-  const recorded = await recordClaudeCode(files, opts);
+  const answers = await recordClaudeCode(files, opts);
+  // Each answer carries the sha256 of the bytes it is about, so a stale record fails the test loudly.
+  const hashes = new Map(files.map((f) => [f.id, createHash('sha256').update(f.content).digest('hex')]));
+  const recorded = Object.fromEntries(Object.entries(answers).map(([id, answer]) => [id, { sha256: hashes.get(id), ...answer }]));
   mkdirSync(path.dirname(OUT), { recursive: true });
   writeFileSync(OUT, JSON.stringify({ claudeCode: version, files: recorded }, null, 2) + '\n');
   const notLoaded = Object.values(recorded).filter((r) => !r.loaded).length;

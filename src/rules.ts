@@ -25,6 +25,7 @@ export const RULES = {
   'frontmatter/dialect': { severity: 'warning', description: 'The frontmatter is not valid YAML; it was read the way Claude Code reads it. `agents fix` rewrites it.' },
   'frontmatter/duplicate-key': { severity: 'warning', description: 'A key appears twice; the last one wins, as in Claude Code.' },
   'claude-code/not-loaded': { severity: 'warning', description: 'Claude Code silently ignores this file as written; agentc compiled its evident intent.' },
+  'claude-code/differs': { severity: 'warning', description: 'Claude Code loads this file but reads its name, description or model differently from agentc (e.g. a `---` inside the frontmatter ends it early for Claude Code).' },
   'agent/name-missing': { severity: 'warning', description: 'No `name`; the file name is used.' },
   'agent/name-format': { severity: 'warning', description: 'The name is not 3-50 lowercase letters, digits and hyphens, starting and ending alphanumeric (Claude Code\'s convention).' },
   'agent/name-unsafe': { severity: 'error', locked: true, description: 'The name cannot become a file name: only letters, digits, `.`, `_` and `-` (1-128, starting and ending alphanumeric), no device names like `con`.' },

@@ -15,6 +15,7 @@ import { readSource } from './read.js';
 import { resolveModel } from './resolve.js';
 import { validateFields } from './validate.js';
 import { lintAgent } from './lint.js';
+import { checkClaudeCode } from './claude-code-check.js';
 
 /** An agent before its record hash is computed. */
 export type AgentDraft = Omit<Agent, 'hash'>;
@@ -45,6 +46,7 @@ export function analyzeText(file: VFile, text: string, sha256: string, config: P
   const frontmatter = readFrontmatter(parsed.frontmatter, locator, report);
   if (!frontmatter) return undefined;
   const normalized = normalizeAgent(frontmatter, file.path, report);
+  checkClaudeCode(text, parsed.frontmatter, frontmatter, { name: frontmatter.data.name, description: normalized.fields.description, model: frontmatter.data.model }, locator, report);
   const fields = validateFields(normalized.fields, frontmatter, report);
   if (!fields || normalized.failed) return undefined;
   const model = resolveModel(fields.name, fields.model, config.models, frontmatter, report);

@@ -1,10 +1,11 @@
 /**
  * Stage 2b, parse: text -> the frontmatter block and the body.
  *
- * The unified processor (remark-parse + remark-frontmatter) reads only the head of the file,
- * up to the closing fence: the frontmatter is all the compiler needs, and building an mdast of
- * every body would cost ~20x more. The body stays the exact source text after the closing
- * fence line; its mdast is built on demand by `bodyTree()` for the stages that want one.
+ * The frontmatter block is found by a fence scan that gives exactly remark-frontmatter's `yaml`
+ * node (checked against it in test/parse-head.test.ts): the frontmatter is all the compiler
+ * needs, and building an mdast of every body would cost ~20x more. The body stays the exact
+ * source text after the closing fence line; its mdast is built on demand by `bodyTree()`
+ * (the unified processor, remark-parse + remark-frontmatter) for the stages that want one.
  */
 import type { Root } from 'mdast';
 import remarkFrontmatter from 'remark-frontmatter';
@@ -21,8 +22,6 @@ export interface FrontmatterBlock {
   offset: number;
   /** Where the opening fence is (always 1:1). */
   start: Point;
-  /** The line ending before the closing fence is CRLF (Claude Code's reader keeps that `\r`). */
-  crlfBeforeClose: boolean;
 }
 
 export interface ParsedSource {
@@ -52,22 +51,21 @@ export function parseSource(text: string, report: Report): ParsedSource | undefi
     });
     return undefined;
   }
-  const tree = processor.parse(text.slice(0, headEnd));
-  const node = tree.children[0];
-  if (node?.type !== 'yaml' || !node.position) {
-    // The fence scan and remark disagree: report rather than guess.
-    report('frontmatter/missing', 'Could not read the frontmatter block at the top of the file', { line: 1, column: 1 });
-    return undefined;
-  }
+  // The block is what remark-frontmatter's `yaml` node holds: the lines between the fences,
+  // without the line ending before the closing fence. Sliced directly, since running micromark
+  // over the head only to find the fences the scan already found was ~40% of a build
+  // (test/parse-head.test.ts checks this against remark-frontmatter).
   const offset = firstBreak + 1;
-  const closeEnd = node.position.end.offset ?? headEnd;
-  let bodyOffset = closeEnd;
+  const closeStart = text.lastIndexOf('\n', headEnd - 1) + 1;
+  const rawEnd = closeStart - 1 - (text[closeStart - 2] === '\r' ? 1 : 0);
+  const raw = text.slice(offset, Math.max(offset, rawEnd));
+  let bodyOffset = headEnd;
   if (text[bodyOffset] === '\r' && text[bodyOffset + 1] === '\n') bodyOffset += 2;
   else if (text[bodyOffset] === '\n') bodyOffset += 1;
   const body = text.slice(bodyOffset);
   let tree2: Root | undefined;
   return {
-    frontmatter: { raw: node.value, offset, start: { line: 1, column: 1 }, crlfBeforeClose: text[offset + node.value.length] === '\r' },
+    frontmatter: { raw, offset, start: { line: 1, column: 1 } },
     body,
     bodyOffset,
     bodyTree: () => (tree2 ??= processor.parse(body)),
@@ -81,7 +79,8 @@ function closingFenceEnd(text: string, firstBreak: number): number | undefined {
   while (start <= text.length) {
     const next = text.indexOf('\n', start);
     const end = next === -1 ? text.length : next;
-    if (FENCE.test(stripCr(text.slice(start, end)))) return text[end - 1] === '\r' ? end - 1 : end;
+    // Only lines starting with `---` are sliced and tested: long description lines are not copied.
+    if (text.startsWith('---', start) && FENCE.test(stripCr(text.slice(start, end)))) return text[end - 1] === '\r' ? end - 1 : end;
     if (next === -1) return undefined;
     start = next + 1;
   }

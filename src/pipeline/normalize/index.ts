@@ -65,6 +65,7 @@ export function normalizeAgent(frontmatter: Frontmatter, sourcePath: string, rep
     fields[key] = result.tools;
   }
 
+  if (typeof fields.model === 'string') fields.model = normalizeModel(fields.model);
   if (typeof fields.skills === 'string') fields.skills = fields.skills.split(',').map((s) => s.trim()).filter(Boolean);
 
   let summary = '';
@@ -76,4 +77,10 @@ export function normalizeAgent(frontmatter: Frontmatter, sourcePath: string, rep
     ({ summary, examples } = splitDescription(description));
   }
   return { fields, summary, examples, extra, failed: !ok };
+}
+
+/** Claude Code trims the model and reads any case of `inherit` as `inherit`; so does agentc. */
+export function normalizeModel(model: string): string {
+  const trimmed = model.trim();
+  return trimmed.toLowerCase() === 'inherit' ? 'inherit' : trimmed;
 }
