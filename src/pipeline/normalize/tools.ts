@@ -44,7 +44,8 @@ export function readToolList(value: unknown): ToolListResult {
 }
 
 function splitComma(text: string): string[] {
-  // Commas inside parentheses belong to the tool: `Agent(a, b)`, `Bash(git add:*)`.
+  // As Claude Code does: commas and spaces separate tools, except inside parentheses, which
+  // belong to the tool: `Agent(a, b)`, `Bash(git diff:*)`.
   const tools: string[] = [];
   let depth = 0;
   let start = 0;
@@ -52,7 +53,7 @@ function splitComma(text: string): string[] {
     const ch = text[i];
     if (ch === '(') depth++;
     else if (ch === ')') depth = Math.max(0, depth - 1);
-    if ((ch === ',' && depth === 0) || i === text.length) {
+    if (((ch === ',' || ch === ' ' || ch === '\t') && depth === 0) || i === text.length) {
       const tool = text.slice(start, i).trim();
       if (tool !== '') tools.push(tool);
       start = i + 1;
