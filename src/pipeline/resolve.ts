@@ -22,7 +22,8 @@ export function resolveModel(
   frontmatter: Frontmatter,
   report: Report,
 ): ResolvedModel {
-  const requested = models.overrides[name] ?? written ?? 'inherit';
+  // hasOwn: an agent named `constructor` must not get Object.prototype.constructor as its model.
+  const requested = (Object.hasOwn(models.overrides, name) ? models.overrides[name] : undefined) ?? written ?? 'inherit';
   if (requested === 'inherit') return { requested, resolved: models.default ?? 'inherit' };
   const aliased = Object.hasOwn(models.aliases, requested) ? models.aliases[requested] : undefined;
   if (aliased !== undefined) return { requested, resolved: aliased };
