@@ -8,6 +8,7 @@
 import { Document, visit } from 'yaml';
 import type { Agent } from '../ir.js';
 import { roundTrips, stringifyFrontmatter } from '../pipeline/frontmatter/stringify.js';
+import { readToolList } from '../pipeline/normalize/tools.js';
 import type { OutputFile, Target } from './types.js';
 
 export const CLAUDE_CODE_DIR = 'claude-code';
@@ -28,16 +29,20 @@ export function claudeCodeFields(agent: Agent): [string, unknown][] {
 }
 
 /**
- * A comma-separated string where that reads back to the same list (agentc splits on commas
- * outside parentheses; Claude Code's docs write `Agent(a, b)`); otherwise a YAML list, which
- * every reader takes item by item. Never a form that could read as more tools.
+ * A comma-separated string where agentc's reader (which splits like Claude Code: commas and
+ * spaces outside parentheses) reads it back to the same list; else a YAML list whose items
+ * each read back to themselves. Never a form that could read as more or other tools.
  */
 function toolList(tools: readonly string[]): string | string[] {
-  const commaSafe =
-    tools.length > 0 &&
-    tools.every((tool) => tool !== '' && tool === tool.trim() && !tool.includes(',') && !/[\r\n]/.test(tool)) &&
-    !/^[[{]/.test(tools[0]!);
-  return commaSafe ? tools.join(', ') : [...tools];
+  const joined = tools.join(', ');
+  if (tools.length > 0 && readsAs(joined, tools)) return joined;
+  if (readsAs([...tools], tools)) return [...tools];
+  throw new Error(`claude-code target: the tool list ${JSON.stringify(tools)} has no form that reads back the same`);
+}
+
+function readsAs(value: unknown, tools: readonly string[]): boolean {
+  const read = readToolList(value);
+  return read.ok && read.tools.length === tools.length && read.tools.every((tool, i) => tool === tools[i]);
 }
 
 /**
