@@ -45,14 +45,15 @@ export function toAgentDefinition(agent: Agent): { definition: SdkAgentDefinitio
 }
 
 function reportDropped(agent: Agent, dropped: readonly string[], context: EmitContext): void {
+  // In source order, reported at the first.
   if (dropped.length === 0) return;
+  dropped = [...dropped].sort((a, b) => position(agent, a) - position(agent, b));
   const names = dropped.map((field) => (field === 'permissionMode' ? `\`permissionMode: ${String(agent.permissionMode)}\`` : `\`${field}\``));
-  const first = [...dropped].sort((a, b) => position(agent, a) - position(agent, b))[0]!;
-  context.report(agent, 'target/dropped-field', `The claude-agent-sdk target leaves out ${names.join(', ')}: the Agent SDK's AgentDefinition has no place for ${dropped.length === 1 ? 'it' : 'them'}`, first);
+  context.report(agent, 'target/dropped-field', `The claude-agent-sdk target leaves out ${names.join(', ')}: the Agent SDK's AgentDefinition has no place for ${dropped.length === 1 ? 'it' : 'them'}`, dropped[0]);
 }
 
 function position(agent: Agent, field: string): number {
-  const at = agent.source.positions[field];
+  const at = Object.hasOwn(agent.source.positions, field) ? agent.source.positions[field] : undefined;
   return at ? at.line * 1e6 + at.column : Number.MAX_SAFE_INTEGER;
 }
 

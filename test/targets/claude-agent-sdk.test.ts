@@ -1,0 +1,112 @@
+/**
+ * The `claude-agent-sdk` target: `agents` as Record<AgentName, AgentDefinition>. Mapped fields
+ * come through, the model is the resolved one, and what the SDK has no place for is left out
+ * with one `target/dropped-field` info diagnostic per agent, at the first dropped field.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupTempDirs } from '../helpers/project.js';
+import { buildProject, importEsm, requireCjs, type Built } from './helpers.js';
+
+const FULL = `---
+name: full
+description: Does everything
+tools: Read, Grep, Agent(worker, reviewer)
+disallowedTools: [Bash]
+model: haiku
+color: purple
+permissionMode: acceptEdits
+maxTurns: 7
+skills: [pdf, xlsx]
+mcpServers:
+  - github
+  - local: { command: node, args: [server.js] }
+hooks:
+  PreToolUse: [{ matcher: Bash, hooks: [{ type: command, command: echo hi }] }]
+memory: project
+background: true
+effort: high
+isolation: worktree
+initialPrompt: Start here.
+owner: platform-team
+---
+You do everything.
+`;
+const PLAIN = '---\nname: plain\ndescription: Nothing to drop\n---\nPlain body.\n';
+const MANUAL = '---\nname: manual\ndescription: A Claude Code permission mode the SDK lacks\npermissionMode: manual\n---\nBody.\n';
+
+let built: Built;
+beforeAll(async () => {
+  built = await buildProject({ 'agents/full.md': FULL, 'agents/plain.md': PLAIN, 'agents/manual.md': MANUAL });
+});
+afterAll(cleanupTempDirs);
+
+describe('claude-agent-sdk target', () => {
+  it('maps every field an AgentDefinition has, with the resolved model', async () => {
+    expect(built.errorCount).toBe(0);
+    const { agents } = await importEsm(path.join(built.outDir, 'claude-agent-sdk.js'));
+    expect(agents).toStrictEqual({
+      full: {
+        description: 'Does everything',
+        prompt: 'You do everything.\n',
+        model: 'claude-haiku-4-5',
+        tools: ['Read', 'Grep', 'Agent(worker, reviewer)'],
+        disallowedTools: ['Bash'],
+        permissionMode: 'acceptEdits',
+        maxTurns: 7,
+        skills: ['pdf', 'xlsx'],
+        mcpServers: ['github', { local: { command: 'node', args: ['server.js'] } }],
+        memory: 'project',
+        background: true,
+        effort: 'high',
+        initialPrompt: 'Start here.',
+      },
+      manual: { description: 'A Claude Code permission mode the SDK lacks', prompt: 'Body.\n', model: 'claude-sonnet-4-5' },
+      plain: { description: 'Nothing to drop', prompt: 'Plain body.\n', model: 'claude-sonnet-4-5' },
+    });
+    expect(requireCjs(path.join(built.outDir, 'claude-agent-sdk.cjs')).agents).toStrictEqual(agents);
+  });
+
+  it('names the dropped fields in one info diagnostic per agent, at the first of them', () => {
+    const dropped = built.diagnostics.filter((d) => d.ruleId === 'target/dropped-field');
+    expect(dropped).toEqual([
+      {
+        file: 'agents/full.md',
+        line: 7,
+        column: 1,
+        endLine: null,
+        endColumn: null,
+        severity: 'info',
+        ruleId: 'target/dropped-field',
+        message: "The claude-agent-sdk target leaves out `color`, `hooks`, `isolation`, `owner`: the Agent SDK's AgentDefinition has no place for them",
+      },
+      {
+        file: 'agents/manual.md',
+        line: 4,
+        column: 1,
+        endLine: null,
+        endColumn: null,
+        severity: 'info',
+        ruleId: 'target/dropped-field',
+        message: "The claude-agent-sdk target leaves out `permissionMode: manual`: the Agent SDK's AgentDefinition has no place for it",
+      },
+    ]);
+  });
+
+  it('declares Record<AgentName, AgentDefinition> without importing the SDK', () => {
+    const dts = built.output.find((f) => f.path === 'claude-agent-sdk.d.ts')!.contents;
+    expect(dts).toContain('export type AgentName = "full" | "manual" | "plain";');
+    expect(dts).toContain('export declare const agents: Record<AgentName, AgentDefinition>;');
+    expect(dts).not.toMatch(/from ['"]@anthropic-ai/);
+    expect(built.output.find((f) => f.path === 'claude-agent-sdk.d.cts')!.contents).toBe(dts);
+  });
+
+  it('reports nothing when the target is not chosen, and the rule can be raised to an error', async () => {
+    const only = await buildProject({ 'agents/full.md': FULL }, { targets: ['json'] });
+    expect(only.diagnostics.filter((d) => d.ruleId === 'target/dropped-field')).toEqual([]);
+    expect(only.output.some((f) => f.path.startsWith('claude-agent-sdk'))).toBe(false);
+    const strict = await buildProject({ 'agents/full.md': FULL }, { rules: { 'target/dropped-field': 'error' } });
+    expect(strict.errorCount).toBe(1);
+    expect(strict.output).toEqual([]);
+  });
+});
