@@ -12,7 +12,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import type { BuildResult } from './build.js';
-import { cacheFileFor, defaultCacheDir, entryOf, hashConfig, loadCache, restoreEntry, saveCache, type CacheEntry, type CacheLoadStatus } from './cache.js';
+import { cacheFileFor, defaultCacheDir, entryOf, hashConfig, loadCache, restoreEntry, saveCache, textOf, type CacheEntry, type CacheLoadStatus } from './cache.js';
 import { compileAnalyzed } from './compile.js';
 import { CONFIG_FILES, ConfigError, loadConfig, type LoadConfigOptions } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
@@ -114,6 +114,8 @@ export interface Builder {
 const READ_CONCURRENCY = 64;
 /** The cache is saved this long after the last watch rebuild, off the edit-to-dist path. */
 const CACHE_SAVE_DELAY_MS = 500;
+/** Longer than chokidar's 50 ms window in which it drops repeated `change` events. */
+const VERIFY_DELAY_MS = 75;
 
 interface Pending {
   config: Set<string>;
@@ -131,6 +133,8 @@ class IncrementalBuilder implements Builder {
   private readonly useCache: boolean;
   private currentConfig: ResolvedConfig | undefined;
   private configHash = '';
+  /** hashConfig of the files as they were when the config was last (re)loaded, loaded or not. */
+  private configAttempt = '';
   private sources: SourcePath[] = [];
   /** Analyses of the current sources, by relative path. */
   private entries = new Map<string, CacheEntry>();
@@ -400,7 +404,8 @@ class IncrementalBuilder implements Builder {
     const stored = this.stored.get(source.path);
     if (stored && stored.sha256 === sha256) {
       this.stored.delete(source.path);
-      return { entry: stored, parsed: false };
+      const value = textOf(bytes);
+      return { entry: value === undefined ? stored : { ...stored, value }, parsed: false };
     }
     this.emit('file:analyze', { path: source.path });
     const analyzed = await analyzeFile({ ...source, bytes }, config);
@@ -443,11 +448,12 @@ class IncrementalBuilder implements Builder {
       for (const dep of this.configDeps) paths.add(dep);
     }
     if (!this.options.config) {
-      // Also the config files that could appear or come back (a config that failed to load).
+      // Also the config file when none loaded yet (it failed to load: fixing it must rebuild).
       if (this.options.configFile) paths.add(path.resolve(root, this.options.configFile));
       else for (const name of CONFIG_FILES) paths.add(path.join(root, name));
     }
-    return [...paths].sort(compareCodeUnits);
+    // Only paths that exist: chokidar 5 reports nothing at all when given a missing file.
+    return [...paths].filter((p) => existsSync(p)).sort(compareCodeUnits);
   }
 
   private ignored(p: string): boolean {
@@ -516,8 +522,10 @@ class IncrementalBuilder implements Builder {
       const configChanged = [...pending.config].map((p) => this.relative(p)).sort(compareCodeUnits);
       if (pending.config.size > 0) {
         try {
+          if (this.currentConfig) this.configAttempt = await hashConfig(this.currentConfig);
           const config = await loadConfig(this.options);
           await this.applyConfig(config);
+          this.configAttempt = this.configHash;
           this.emit('config:reload', { file: config.file, dependencies: config.dependencies, changed: configChanged });
           reason = 'config';
           all = true;
@@ -539,7 +547,47 @@ class IncrementalBuilder implements Builder {
         this.lastOutput = undefined;
       }
     }).catch((error: Error) => this.emit('error', { error }));
+    this.verifySoon(pending);
     this.scheduleSave();
+  }
+
+  /**
+   * chokidar drops a second `change` of a file within 50 ms of the first (a save followed by a
+   * format-on-save, or a truncate then a write). So once that window has passed, the files just
+   * built are hashed again, and any that differ from what was built go round once more.
+   */
+  private verifySoon(pending: Pending): void {
+    const sources = [...pending.dirty];
+    const configFiles = pending.config.size > 0;
+    if (this.closed || (sources.length === 0 && !configFiles)) return;
+    const attempt = this.configAttempt;
+    const timer = setTimeout(() => {
+      void (async () => {
+        if (this.closed || !this.currentConfig) return;
+        let stale = false;
+        for (const relative of sources) {
+          const entry = this.entries.get(relative);
+          let sha256 = '';
+          try {
+            sha256 = createHash('sha256').update(await readFile(path.join(this.currentConfig.root, relative))).digest('hex');
+          } catch {
+            sha256 = '';
+          }
+          // A source with other bytes than were built (entries without a hash were not read as text).
+          if (entry && entry.sha256 !== '' && sha256 !== entry.sha256) {
+            this.pending.dirty.add(relative);
+            stale = true;
+          }
+        }
+        // Compared with the bytes of the last attempt (a config that failed to load must not retry forever).
+        if (configFiles && attempt === this.configAttempt && (await hashConfig(this.currentConfig)) !== attempt) {
+          for (const dep of this.configDeps) this.pending.config.add(dep);
+          stale = true;
+        }
+        if (stale) this.schedule(0);
+      })().catch((error: Error) => this.emit('error', { error }));
+    }, VERIFY_DELAY_MS);
+    timer.unref?.();
   }
 
   private addWatchPaths(): void {

@@ -37,6 +37,8 @@ export interface CacheEntry {
   sha256: string;
   messages: SerializedMessage[];
   agent: AgentDraft | undefined;
+  /** The decoded text (in memory only, never persisted): reporters show code frames from it. */
+  value?: string;
 }
 
 export function serializeMessages(messages: readonly VFileMessage[]): SerializedMessage[] {
@@ -53,6 +55,7 @@ export function serializeMessages(messages: readonly VFileMessage[]): Serialized
 /** A fresh VFile carrying the entry's messages, made the same way `reporterFor` makes them. */
 export function restoreEntry(entry: CacheEntry): AnalyzedFile {
   const file = new VFile({ path: entry.path });
+  if (entry.value !== undefined) file.value = entry.value;
   for (const m of entry.messages) {
     const message = file.message(m.reason, { place: m.place, ruleId: m.ruleId, source: m.source });
     message.fatal = m.fatal === null ? undefined : m.fatal;
@@ -62,7 +65,23 @@ export function restoreEntry(entry: CacheEntry): AnalyzedFile {
 }
 
 export function entryOf(analyzed: AnalyzedFile, sha256: string): CacheEntry {
-  return { path: analyzed.file.path, sha256, messages: serializeMessages(analyzed.file.messages), agent: analyzed.agent };
+  const entry: CacheEntry = { path: analyzed.file.path, sha256, messages: serializeMessages(analyzed.file.messages), agent: analyzed.agent };
+  if (typeof analyzed.file.value === 'string') entry.value = analyzed.file.value;
+  return entry;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The text `readSource` would have put in file.value (BOM removed), or undefined where it sets none. */
+export function textOf(bytes: Uint8Array): string | undefined {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+  if (text.length === 0 || text.includes('\u0000')) return undefined;
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Hash of everything about the config that can change an analysis or an output. */

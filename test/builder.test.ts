@@ -20,6 +20,8 @@ function messagesOf(files: readonly VFile[]) {
   const keys = ['reason', 'message', 'name', 'line', 'column', 'place', 'ruleId', 'source', 'file', 'fatal', 'url', 'actual', 'expected', 'note', 'ancestors', 'cause'] as const;
   return files.map((file) => ({
     path: file.path,
+    // The source text: the pretty reporter prints code frames from it.
+    value: file.value,
     messages: file.messages.map((m) => Object.fromEntries(keys.map((k) => [k, m[k]]))),
   }));
 }

@@ -62,7 +62,9 @@ function printBuild(summary: BuildSummary, io: CliIO, color: boolean, line: (tex
   const files = summary.result.files.filter((file) => file.messages.some((m) => m.fatal === true) || analyzed.has(file.path));
   const shown = files.some((file) => file.messages.length > 0);
   if (shown) {
-    const text = formatPretty({ agents: summary.agents, files, diagnostics: [], errorCount: summary.errors, warningCount: summary.warnings }, { color });
+    const paths = new Set(files.map((file) => file.path));
+    const diagnostics = summary.result.diagnostics.filter((d) => paths.has(d.file));
+    const text = formatPretty({ agents: summary.agents, files, diagnostics, errorCount: summary.errors, warningCount: summary.warnings }, { color });
     // formatPretty ends with the summary line; the one-line status below replaces it.
     io.stderr.write(`${text.trimEnd().split('\n').slice(0, -1).join('\n').trimEnd()}\n`);
   }
