@@ -1,0 +1,154 @@
+/**
+ * The persistent cache (node_modules/.cache/agentc): a warm build parses nothing; a new
+ * compiler version, a config edit or an edit to a file the config imports invalidates it; a
+ * corrupt or unreadable cache is ignored, never fatal.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createBuilder, type BuilderOptions, type BuilderEvents } from '../src/builder.js';
+import { compile } from '../src/compile.js';
+import { loadConfig } from '../src/config/load.js';
+import { cleanupTempDirs, makeProject, snapshotDir } from './helpers/project.js';
+
+afterAll(cleanupTempDirs);
+
+const agent = (name: string, description = `Helps with ${name}`) => `---\nname: ${name}\ndescription: ${description}\nmodel: sonnet\n---\nYou are ${name}.\n`;
+const FILES = { 'agents/a.md': agent('alpha'), 'agents/b.md': agent('beta'), 'agents/c.md': agent('gamma') };
+const CACHE_DIR = 'node_modules/.cache/agentc';
+
+/** One build by a fresh builder (a new process, as far as the cache can tell). */
+async function buildOnce(root: string, options: BuilderOptions = {}) {
+  const builder = createBuilder({ cwd: root, ...options });
+  const parsed: string[] = [];
+  let load: BuilderEvents['cache:load'] | undefined;
+  const errors: Error[] = [];
+  builder.on('file:analyze', ({ path: p }) => parsed.push(p));
+  builder.on('cache:load', (event) => (load = event));
+  builder.on('error', ({ error }) => errors.push(error));
+  const summary = await builder.build();
+  return { summary, parsed: parsed.sort(), load, errors };
+}
+
+async function cacheFiles(root: string): Promise<string[]> {
+  return existsSync(path.join(root, CACHE_DIR)) ? (await readdir(path.join(root, CACHE_DIR))).sort() : [];
+}
+
+async function expectFreshDist(root: string): Promise<void> {
+  const fresh = await compile(await loadConfig({ cwd: root }));
+  expect(await snapshotDir(path.join(root, 'dist'))).toEqual(Object.fromEntries(fresh.output.map((f) => [f.path, f.contents])));
+}
+
+describe('persistent cache', () => {
+  it('a warm build (cache present, nothing changed) parses no agent file', async () => {
+    const root = await makeProject(FILES);
+    const cold = await buildOnce(root);
+    expect(cold.load?.status).toBe('missing');
+    expect(cold.parsed).toEqual(['agents/a.md', 'agents/b.md', 'agents/c.md']);
+    expect(await cacheFiles(root)).toEqual([expect.stringMatching(/^analysis-[0-9a-f]{12}\.json$/)]);
+    const dist = await snapshotDir(path.join(root, 'dist'));
+
+    const warm = await buildOnce(root);
+    expect(warm.load).toMatchObject({ status: 'hit', entries: 3 });
+    expect(warm.parsed).toEqual([]);
+    expect(warm.summary).toMatchObject({ analyzed: [], cached: 3, agents: 3, errors: 0 });
+    expect(await snapshotDir(path.join(root, 'dist'))).toEqual(dist);
+  });
+
+  it('re-parses only the files whose bytes changed, and forgets deleted ones', async () => {
+    const root = await makeProject(FILES);
+    await buildOnce(root);
+    await writeFile(path.join(root, 'agents/b.md'), agent('beta', 'Changed'));
+    await rm(path.join(root, 'agents/c.md'));
+    const next = await buildOnce(root);
+    expect(next.parsed).toEqual(['agents/b.md']);
+    expect(next.summary.result.agents.map((a) => a.name)).toEqual(['alpha', 'beta']);
+    await expectFreshDist(root);
+    const [file] = await cacheFiles(root);
+    const stored = JSON.parse(await readFile(path.join(root, CACHE_DIR, file!), 'utf8')) as { entries: [string][] };
+    expect(stored.entries.map((e) => e[0])).toEqual(['agents/a.md', 'agents/b.md']);
+  });
+
+  it('a different compiler version invalidates it', async () => {
+    const root = await makeProject(FILES);
+    await buildOnce(root, { version: '1.0.0-test' });
+    expect((await buildOnce(root, { version: '1.0.0-test' })).parsed).toEqual([]);
+    const other = await buildOnce(root, { version: '1.0.1-test' });
+    expect(other.load?.status).toBe('stale');
+    expect(other.parsed).toHaveLength(3);
+  });
+
+  it('a config edit invalidates it', async () => {
+    const root = await makeProject(FILES, { include: ['agents/**/*.md'], models: { aliases: { sonnet: 'model-one' } } });
+    await buildOnce(root);
+    await writeFile(path.join(root, 'agents.config.mjs'), `export default { include: ['agents/**/*.md'], models: { aliases: { sonnet: 'model-two' } } };\n`);
+    const next = await buildOnce(root);
+    expect(next.load?.status).toBe('stale');
+    expect(next.parsed).toHaveLength(3);
+    expect(next.summary.result.agents[0]!.model.resolved).toBe('model-two');
+    await expectFreshDist(root);
+  });
+
+  it('an edit to a file the config imports invalidates it, even when the values stay the same', async () => {
+    const root = await makeProject(FILES);
+    await writeFile(path.join(root, 'models.mjs'), `export const models = { aliases: { sonnet: 'model-one' } };\n`);
+    await writeFile(path.join(root, 'agents.config.mjs'), `import { models } from './models.mjs';\nexport default { include: ['agents/**/*.md'], models };\n`);
+    await buildOnce(root);
+    expect((await buildOnce(root)).parsed).toEqual([]);
+    // A comment: same values, other bytes. The config's code may read anything; only its bytes are known.
+    await writeFile(path.join(root, 'models.mjs'), `// reviewed\nexport const models = { aliases: { sonnet: 'model-one' } };\n`);
+    const next = await buildOnce(root);
+    expect(next.load?.status).toBe('stale');
+    expect(next.parsed).toHaveLength(3);
+  });
+
+  it.each([
+    ['garbage bytes', () => Buffer.from([0xff, 0x00, 0x13, 0x37])],
+    ['truncated JSON', (good: string) => good.slice(0, good.length / 2)],
+    ['rows of the wrong shape', (good: string) => JSON.stringify({ ...JSON.parse(good), entries: [42] })],
+    ['null', () => 'null'],
+  ])('a corrupt cache (%s) is ignored and rebuilt', async (_label, corrupt) => {
+    const root = await makeProject(FILES);
+    await buildOnce(root);
+    const [file] = await cacheFiles(root);
+    await writeFile(path.join(root, CACHE_DIR, file!), corrupt(await readFile(path.join(root, CACHE_DIR, file!), 'utf8')));
+    const next = await buildOnce(root);
+    expect(next.load?.status).toBe('corrupt');
+    expect(next.parsed).toHaveLength(3);
+    expect(next.summary.errors).toBe(0);
+    await expectFreshDist(root);
+    // Rewritten whole: the next build is warm again.
+    expect((await buildOnce(root)).parsed).toEqual([]);
+  });
+
+  it('a cache that cannot be read or written is not fatal', async () => {
+    const root = await makeProject(FILES);
+    await buildOnce(root);
+    const [file] = await cacheFiles(root);
+    await rm(path.join(root, CACHE_DIR, file!));
+    await mkdir(path.join(root, CACHE_DIR, file!));
+    const next = await buildOnce(root);
+    expect(next.load?.status).toBe('corrupt');
+    expect(next.summary.errors).toBe(0);
+    expect(next.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^Cannot write the cache/)]);
+    await expectFreshDist(root);
+  });
+
+  it('is written atomically: no temporary files are left beside it', async () => {
+    const root = await makeProject(FILES);
+    await buildOnce(root);
+    await writeFile(path.join(root, 'agents/a.md'), agent('alpha', 'Again'));
+    await buildOnce(root);
+    expect(await cacheFiles(root)).toHaveLength(1);
+  });
+
+  it('cache: false (--no-cache) neither reads nor writes it', async () => {
+    const root = await makeProject(FILES);
+    const first = await buildOnce(root, { cache: false });
+    expect(first.load).toBeUndefined();
+    expect(await cacheFiles(root)).toEqual([]);
+    await buildOnce(root);
+    expect((await buildOnce(root, { cache: false })).parsed).toHaveLength(3);
+  });
+});
