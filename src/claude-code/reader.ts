@@ -53,6 +53,19 @@ export interface RewrittenLine {
   tabs?: number;
 }
 
+/** Whether Claude Code's rewrite turns this one-line value into a verbatim string. */
+export function claudeCodeQuotes(value: string): boolean {
+  if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) return false;
+  if (value.startsWith('[') && value.endsWith(']')) {
+    try {
+      if (Array.isArray(parse(value))) return false;
+    } catch {
+      // Not a list: quoted, as in Claude Code.
+    }
+  }
+  return NEEDS_QUOTES.test(value);
+}
+
 /** Claude Code's rescue rewrite of YAML that failed to parse (step 3 above). */
 export function rewriteLikeClaudeCode(raw: string): { text: string; changed: RewrittenLine[] } {
   const changed = new Map<number, RewrittenLine>();
@@ -61,15 +74,7 @@ export function rewriteLikeClaudeCode(raw: string): { text: string; changed: Rew
     if (!match) return line;
     const key = match[1]!;
     const value = match[2]!;
-    if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) return line;
-    if (value.startsWith('[') && value.endsWith(']')) {
-      try {
-        if (Array.isArray(parse(value))) return line;
-      } catch {
-        // Not a list: falls through to quoting, as in Claude Code.
-      }
-    }
-    if (!NEEDS_QUOTES.test(value)) return line;
+    if (!claudeCodeQuotes(value)) return line;
     changed.set(index, { index, quotedAt: line.length - value.length });
     return `${key}: "${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
   });

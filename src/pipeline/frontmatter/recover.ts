@@ -10,12 +10,14 @@
  * - A one-line value is read as a YAML scalar or flow collection when it is one (so
  *   `tools: [Read, Grep]` stays a list), else as text, verbatim.
  * - Text values: indented continuation lines fold like YAML plain scalars (joined by spaces);
- *   column-0 continuation keeps its line breaks; a literal `\n` means a newline.
+ *   column-0 continuation keeps its line breaks. (A literal `\n` in a description becomes a
+ *   newline in the normalize stage, as in Claude Code; other fields keep it.)
  */
 import { isCollection, isScalar, parseDocument } from 'yaml';
 import type { Range } from '../../diagnostics.js';
 import type { Locator } from '../../util/text.js';
 import { matchKeyLine, splitLines, type Line } from './lines.js';
+import { claudeCodeQuotes } from '../../claude-code/reader.js';
 import { locateNode } from './strict.js';
 import { setOwn, type FieldPath, type Frontmatter } from './types.js';
 
@@ -147,7 +149,7 @@ function readValue(field: FieldLines, raw: string, point: (at: number) => Range[
   const text = indented
     ? foldPlain([first, ...continuation.map((l) => l.text)])
     : [first, ...continuation.map((l) => l.text)].join('\n');
-  return { value: unescapeNewlines(text.trim()), offset: first.trim() === '' ? continuation[0]!.offset : firstOffset };
+  return { value: text.trim(), offset: first.trim() === '' ? continuation[0]!.offset : firstOffset };
 }
 
 function trimBlankTail(lines: Line[]): Line[] {
@@ -156,18 +158,20 @@ function trimBlankTail(lines: Line[]): Line[] {
   return lines.slice(0, end);
 }
 
-/** A one-line value: YAML's reading when the line is a complete scalar or flow collection, else the text. */
+/**
+ * A one-line value, read as Claude Code's rewrite reads it: verbatim text where Claude Code
+ * would quote it (`: `, `#`, `[`, `**`, ...), else YAML's scalar (so `tools: [Read, Grep]`
+ * stays a list and `maxTurns: 5` a number).
+ */
 function readOneLine(text: string): unknown {
   const trimmed = text.trim();
   if (trimmed === '') return null;
+  if (claudeCodeQuotes(trimmed)) return trimmed;
   const doc = parseDocument(trimmed, { prettyErrors: false, strict: true });
   if (doc.errors.length === 0 && (isScalar(doc.contents) || (isCollection(doc.contents) && doc.contents.flow))) {
-    const value = doc.toJS({ maxAliasCount: 100 });
-    // A plain scalar that YAML would read as a mapping or null is text here.
-    if (value !== null && typeof value !== 'object') return typeof value === 'string' ? unescapeNewlines(value) : value;
-    if (Array.isArray(value) || isCollection(doc.contents)) return value;
+    return doc.toJS({ maxAliasCount: 100 });
   }
-  return unescapeNewlines(trimmed);
+  return trimmed;
 }
 
 function foldPlain(lines: string[]): string {
@@ -183,8 +187,4 @@ function foldPlain(lines: string[]): string {
     pendingBreaks = 0;
   }
   return out;
-}
-
-export function unescapeNewlines(text: string): string {
-  return text.replace(/\\n/g, '\n');
 }
