@@ -142,3 +142,15 @@ describe('closest', () => {
     expect(closest('xyz', ['Read', 'Grep'])).toBeUndefined();
   });
 });
+
+describe('the README rules table', () => {
+  it('has exactly one row per rule, with its default severity and description from src/rules.ts', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { REPO } = await import('./helpers/project.js');
+    const readme = readFileSync(`${REPO}/README.md`, 'utf8');
+    const section = readme.slice(readme.indexOf('\n## Rules\n'), readme.indexOf('\n## ', readme.indexOf('\n## Rules\n') + 1));
+    const rows = section.split('\n').filter((line) => line.startsWith('| `'));
+    const expected = Object.entries(RULES).map(([id, rule]) => `| \`${id}\` | ${rule.severity}${'locked' in rule && rule.locked ? ' (locked)' : ''} | ${rule.description} |`);
+    expect([...rows].sort()).toEqual([...expected].sort());
+  });
+});
