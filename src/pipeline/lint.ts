@@ -80,12 +80,15 @@ export function lintAgent(input: LintInput, report: Report): void {
     report('agent/prompt-long', `The system prompt is ${thousands(length)} characters, over ${thousands(PROMPT_MAX)}; a long prompt costs context on every call`, bodyAt);
   }
 
+  // Split once, only when a tool needs a position: a hostile file may list thousands of names.
+  let lines: string[] | undefined;
+  const textLines = () => (lines ??= input.text.split('\n'));
   for (const key of ['tools', 'disallowedTools'] as const) {
     for (const tool of fields[key] ?? []) {
       const problem = checkToolName(tool);
       if (!problem) continue;
       const hint = problem.suggestion ? `; did you mean \`${problem.suggestion}\`?` : ' (Claude Code tools, `mcp__server__tool`, `mcp__server__*` or `Tool(specifier)`)';
-      report('agent/unknown-tool', `\`${key}\`: Claude Code has no tool \`${tool}\`${hint}`, toolRange(input, key, tool));
+      report('agent/unknown-tool', `\`${key}\`: Claude Code has no tool \`${tool}\`${hint}`, toolRange(input, key, tool, textLines()));
     }
   }
 
@@ -97,12 +100,11 @@ export function lintAgent(input: LintInput, report: Report): void {
 }
 
 /** Where `tool` is written inside the value of `key`: its own list item, or its place in the comma-separated text. */
-function toolRange(input: LintInput, key: string, tool: string): Range | undefined {
+function toolRange(input: LintInput, key: string, tool: string, lines: readonly string[]): Range | undefined {
   const raw = input.frontmatter.data[key];
-  const index = Array.isArray(raw) ? raw.findIndex((item) => typeof item === 'string' && item.includes(tool)) : -1;
+  const index = Array.isArray(raw) ? itemIndex(raw, tool) : -1;
   const value = (index >= 0 ? input.frontmatter.locate([key, index]) : undefined) ?? input.frontmatter.locate([key]);
   if (!value) return undefined;
-  const lines = input.text.split('\n');
   const last = value.end?.line ?? value.start.line;
   for (let line = value.start.line; line <= last && line <= lines.length; line++) {
     const from = line === value.start.line ? value.start.column - 1 : 0;
@@ -113,6 +115,21 @@ function toolRange(input: LintInput, key: string, tool: string): Range | undefin
     }
   }
   return value;
+}
+
+/** Which list item wrote `tool` (`- Read, Grep` items hold several). Indexed once per list: lists may be long. */
+const itemIndexes = new WeakMap<unknown[], Map<string, number>>();
+function itemIndex(items: unknown[], tool: string): number {
+  let index = itemIndexes.get(items);
+  if (!index) {
+    index = new Map();
+    for (const [i, item] of items.entries()) {
+      if (typeof item !== 'string') continue;
+      for (const piece of [item.trim(), ...item.split(',').map((p) => p.trim())]) if (!index.has(piece)) index.set(piece, i);
+    }
+    itemIndexes.set(items, index);
+  }
+  return index.get(tool) ?? items.findIndex((item) => typeof item === 'string' && item.includes(tool));
 }
 
 /** 12345 -> "12,345", without locale data (the same on every machine). */
