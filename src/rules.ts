@@ -21,6 +21,7 @@ export const RULES = {
   'frontmatter/missing': { severity: 'error', locked: true, description: 'The file does not start with a `---` frontmatter block.' },
   'frontmatter/unclosed': { severity: 'error', locked: true, description: 'The frontmatter block has no closing `---` line.' },
   'frontmatter/yaml-syntax': { severity: 'error', locked: true, description: 'The frontmatter is neither YAML nor readable as the Claude Code dialect.' },
+  'frontmatter/too-large': { severity: 'error', locked: true, description: 'The frontmatter exceeds `limits.maxFrontmatterBytes`, `maxFrontmatterLines` or `maxNestingDepth`; it is not parsed.' },
   'frontmatter/not-mapping': { severity: 'error', locked: true, description: 'The frontmatter is not a mapping of `key: value` fields.' },
   'frontmatter/dialect': { severity: 'warning', description: 'The frontmatter is not valid YAML; it was read the way Claude Code reads it. `agents fix` rewrites it.' },
   'frontmatter/duplicate-key': { severity: 'warning', description: 'A key appears twice; the last one wins, as in Claude Code.' },

@@ -6,6 +6,15 @@ import type { Target } from '../targets/types.js';
 
 const RuleSetting = z.enum(['off', 'info', 'warn', 'error']);
 
+/** Real agent files have ~2 KB and ~30 lines of frontmatter; these bounds are far above that and far below where input gets slow. */
+export const DEFAULT_LIMITS = {
+  maxFileBytes: 1024 * 1024,
+  maxFrontmatterBytes: 64 * 1024,
+  maxFrontmatterLines: 1000,
+  maxNestingDepth: 32,
+} as const;
+export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
+
 export const ConfigSchema = z.strictObject({
   /** Globs of agent files, relative to the project root. */
   include: z.array(z.string().min(1)).min(1).default(['agents/**/*.md']),
@@ -61,12 +70,19 @@ export const ConfigSchema = z.strictObject({
       }
     })
     .default({}),
+  /** Resource bounds on hostile or accidental input (see SECURITY.md); each breach is a positioned error. */
   limits: z
     .strictObject({
       /** Files larger than this are rejected without being read. */
-      maxFileBytes: z.number().int().positive().default(1024 * 1024),
+      maxFileBytes: z.number().int().positive().default(DEFAULT_LIMITS.maxFileBytes),
+      /** Frontmatter (between the `---` fences) larger than this, in UTF-8 bytes, is rejected unparsed. */
+      maxFrontmatterBytes: z.number().int().positive().default(DEFAULT_LIMITS.maxFrontmatterBytes),
+      /** Frontmatter with more lines than this is rejected unparsed. */
+      maxFrontmatterLines: z.number().int().positive().default(DEFAULT_LIMITS.maxFrontmatterLines),
+      /** YAML collections nested deeper than this are rejected (the YAML composer recurses per level). */
+      maxNestingDepth: z.number().int().positive().default(DEFAULT_LIMITS.maxNestingDepth),
     })
-    .default({ maxFileBytes: 1024 * 1024 }),
+    .default({ ...DEFAULT_LIMITS }),
 });
 
 export type UserConfig = z.input<typeof ConfigSchema>;

@@ -16,6 +16,7 @@ import { resolveModel } from './resolve.js';
 import { validateFields } from './validate.js';
 import { lintAgent } from './lint.js';
 import { checkClaudeCode } from './claude-code-check.js';
+import { checkFrontmatterLimits } from './limits.js';
 
 /** An agent before its record hash is computed. */
 export type AgentDraft = Omit<Agent, 'hash'>;
@@ -38,11 +39,12 @@ export async function analyzeFile(input: AnalyzeInput, config: Pick<ResolvedConf
   return { file, agent: analyzeText(file, source.text, source.sha256, config) };
 }
 
-export function analyzeText(file: VFile, text: string, sha256: string, config: Pick<ResolvedConfig, 'rules' | 'models'>): AgentDraft | undefined {
+export function analyzeText(file: VFile, text: string, sha256: string, config: Pick<ResolvedConfig, 'rules' | 'models'> & { limits?: Partial<ResolvedConfig['limits']> }): AgentDraft | undefined {
   const report = reporterFor(file, config.rules);
   const parsed = parseSource(text, report);
   if (!parsed) return undefined;
   const locator = createLocator(text);
+  if (!checkFrontmatterLimits(parsed.frontmatter, locator, report, config.limits)) return undefined;
   const frontmatter = readFrontmatter(parsed.frontmatter, locator, report);
   if (!frontmatter) return undefined;
   const normalized = normalizeAgent(frontmatter, file.path, report);

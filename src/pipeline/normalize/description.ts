@@ -19,17 +19,45 @@ const LABEL = /(?:^|(?<=\s))(context|user|assistant)\s*:/gi;
 
 export function splitDescription(description: string): { summary: string; examples: AgentExample[] } {
   const examples: AgentExample[] = [];
-  for (const match of description.matchAll(EXAMPLE_BLOCK)) {
+  // Only search up to the last `</example>`: an `<example>` after it can never close, and
+  // retrying the lazy scan from each of thousands of unclosed ones is quadratic.
+  const end = lastCloseEnd(description);
+  const blocks = description.slice(0, end);
+  for (const match of blocks.matchAll(EXAMPLE_BLOCK)) {
     const example = parseExample(match[1]!);
     if (example) examples.push(example);
   }
-  const summary = description
-    .replace(EXAMPLE_BLOCK, '')
-    .replace(/\s*\b(?:examples?|for example)\s*:?\s*$/i, '')
-    .replace(/[ \t]+\n/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  const summary = collapseBlankLines(trimLineEnds(dropExamplesLabel(blocks.replace(EXAMPLE_BLOCK, '') + description.slice(end)))).trim();
   return { summary, examples };
+}
+
+function lastCloseEnd(text: string): number {
+  let end = 0;
+  for (const match of text.matchAll(/<\/example>/gi)) end = match.index + match[0].length;
+  return end;
+}
+
+/** A dangling "Examples:" label at the end, and the whitespace before it. (Written without a leading `\s*` in the regex, which backtracks quadratically over long blank runs.) */
+function dropExamplesLabel(text: string): string {
+  const label = /\b(?:examples?|for example)\s*:?\s*$/i.exec(text);
+  return label ? text.slice(0, label.index).trimEnd() : text;
+}
+
+/** Spaces and tabs before each line break removed (a loop: `/[ \t]+\n/g` is quadratic on long runs of spaces). */
+function trimLineEnds(text: string): string {
+  return text
+    .split('\n')
+    .map((line, i, lines) => {
+      if (i === lines.length - 1) return line;
+      let end = line.length;
+      while (end > 0 && (line[end - 1] === ' ' || line[end - 1] === '\t')) end--;
+      return line.slice(0, end);
+    })
+    .join('\n');
+}
+
+function collapseBlankLines(text: string): string {
+  return text.replace(/\n{3,}/g, '\n\n');
 }
 
 function parseExample(inner: string): AgentExample | undefined {
@@ -56,7 +84,7 @@ function parseExample(inner: string): AgentExample | undefined {
 }
 
 function clean(text: string): string {
-  return text.replace(/[ \t]+\n/g, '\n').trim();
+  return trimLineEnds(text).trim();
 }
 
 /** `"text"` or `'text'` (the whole value quoted once) -> text. */
