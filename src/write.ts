@@ -9,7 +9,10 @@
  * `.<outDir>.agentc-old-*`; the next build (or `recoverOutDir`) puts it back first.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+// The per-file loops use sync calls on purpose: a promise-based write or read is several
+// thread-pool round trips, and for thousands of small files those hops cost more than the I/O.
+import { linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { OutputFile } from './targets/types.js';
 import { compareCodeUnits } from './util/text.js';
@@ -53,7 +56,7 @@ export async function diffOutput(outDir: string, files: readonly OutputFile[]): 
   for (const file of files) {
     planned.add(file.path);
     if (!existing.has(file.path)) diff.missing.push(file.path);
-    else if ((await readFile(path.join(outDir, file.path), 'utf8')) !== file.contents) diff.stale.push(file.path);
+    else if (readFileSync(path.join(outDir, file.path), 'utf8') !== file.contents) diff.stale.push(file.path);
     else diff.unchanged.push(file.path);
   }
   for (const file of existing) if (!planned.has(file)) diff.extra.push(file);
@@ -77,12 +80,17 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[]):
   const unchanged = new Set(diff.unchanged);
   try {
     await mkdir(temp, { recursive: true });
+    const made = new Set<string>([temp]);
     for (const file of files) {
       const target = path.join(temp, ...file.path.split('/'));
       assertInside(temp, target);
-      await mkdir(path.dirname(target), { recursive: true });
-      if (unchanged.has(file.path)) await link(path.join(outDir, file.path), target);
-      else await writeFile(target, file.contents);
+      const dir = path.dirname(target);
+      if (!made.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      if (unchanged.has(file.path)) linkSync(path.join(outDir, file.path), target);
+      else writeFileSync(target, file.contents);
     }
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
