@@ -29,6 +29,11 @@ export function validateFields(fields: Record<string, unknown>, frontmatter: Fro
     return undefined;
   }
   const agent = parsed.data;
+  // zod rebuilds records and skips a `__proto__` key: keep the validated input itself, so such
+  // keys stay own data instead of being dropped silently.
+  for (const key of ['hooks', 'mcpServers'] as const) {
+    if (fields[key] !== undefined) Object.defineProperty(agent, key, { value: fields[key], writable: true, enumerable: true, configurable: true });
+  }
   const nameAt = frontmatter.locate(['name']) ?? { line: 1, column: 1 };
   if (!SAFE_NAME.test(agent.name) || WINDOWS_RESERVED.test(agent.name)) {
     const why = WINDOWS_RESERVED.test(agent.name) ? 'it is a reserved device name on Windows' : 'only letters, digits, `.`, `_` and `-` are allowed, starting and ending with a letter or digit';
