@@ -65,9 +65,16 @@ export async function diffOutput(outDir: string, files: readonly OutputFile[]): 
 }
 
 export async function writeOutput(outDir: string, files: readonly OutputFile[]): Promise<WriteResult> {
-  await recoverOutDir(outDir);
-  await assertOwnedOutDir(outDir);
-  const diff = await diffOutput(outDir, files);
+  let diff: OutputDiff;
+  try {
+    await recoverOutDir(outDir);
+    await assertOwnedOutDir(outDir);
+    diff = await diffOutput(outDir, files);
+  } catch (error) {
+    // An unreadable previous build is a clear error for the CLI, not a crash.
+    if (error instanceof OutputError) throw error;
+    throw new OutputError(`Cannot read ${outDir}: ${(error as Error).message}`, outDir);
+  }
   const result: WriteResult = {
     written: [...diff.stale, ...diff.missing].sort(compareCodeUnits),
     unchanged: diff.unchanged,
