@@ -9,4 +9,5 @@ export { AgentSchema, ManifestSchema, type Agent, type AgentExample, type Manife
 export { RULES, type RuleId, type Severity } from './rules.js';
 export { analyzeText } from './pipeline/analyze.js';
 export { OutputError } from './write.js';
-export type { OutputFile, Target } from './targets/types.js';
+export type { EmitContext, OutputFile, PackageExport, Target, TargetReport } from './targets/types.js';
+export { BUILTIN_TARGETS } from './targets/index.js';
