@@ -1,7 +1,7 @@
 /** The shape of agents.config.ts, validated by zod so a bad field gets a clear error. */
 import { z } from 'zod';
 import { RULES } from '../rules.js';
-import { BUILTIN_TARGET_NAMES } from '../targets/names.js';
+import { BUILTIN_TARGET_NAMES, type BuiltinTargetName } from '../targets/names.js';
 import type { Target } from '../targets/types.js';
 
 const RuleSetting = z.enum(['off', 'info', 'warn', 'error']);
@@ -44,13 +44,13 @@ export const ConfigSchema = z.strictObject({
    */
   targets: z
     .array(
-      z.union([
-        z.enum(BUILTIN_TARGET_NAMES),
-        z.custom<Target>(
-          (value) => typeof value === 'object' && value !== null && typeof (value as Target).name === 'string' && typeof (value as Target).emit === 'function',
-          { message: `a target is one of ${BUILTIN_TARGET_NAMES.map((n) => `'${n}'`).join(', ')} or an object { name, emit(agents, context) }` },
-        ),
-      ]),
+      // One custom check, so the error names the choices (a union would say only "Invalid input").
+      z.custom<BuiltinTargetName | Target>(
+        (value) =>
+          (BUILTIN_TARGET_NAMES as readonly unknown[]).includes(value) ||
+          (typeof value === 'object' && value !== null && typeof (value as Target).name === 'string' && typeof (value as Target).emit === 'function'),
+        { message: `a target is one of ${BUILTIN_TARGET_NAMES.map((n) => `'${n}'`).join(', ')} or an object { name, emit(agents, context) }` },
+      ),
     )
     .superRefine((targets, ctx) => {
       const seen = new Set<string>();
