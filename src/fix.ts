@@ -4,8 +4,9 @@
  * same values. Returns what it did and the diagnostics; never prints.
  *
  * A rewrite is only kept when it is proven safe: the new frontmatter parses as strict YAML to
- * exactly the values the dialect read (same keys, same order), the body is byte-identical, and
- * the fixed file compiles to the same agent. Otherwise the file is left untouched with a
+ * exactly the values the dialect read (same keys, same order), the body is byte-identical, the
+ * fixed file compiles to the same agent, and Claude Code's reader (../claude-code/reader.ts, via
+ * the claude-code/* checks) loads it with the same name, description and model. Otherwise the file is left untouched with a
  * `fix/unverified` error. Files with errors, and files that are already valid YAML, are never
  * touched, so a second run changes nothing.
  */
@@ -137,6 +138,12 @@ export function fixText(file: VFile, text: string, sha256: string, config: Pick<
   if (fixedAgent?.source.frontmatter !== 'yaml') return refuse('the rewrite is not read as valid YAML');
   if (!agent || !sameAgent(agent, fixedAgent)) return refuse('the fixed file would compile to a different agent');
   if (fixedFile.messages.some((m) => m.fatal === true)) return refuse('the fixed file would have errors');
+  // 4. Claude Code loads the fixed file and reads its name, description and model as agentc
+  //    does (checked even when the config turns those rules off).
+  const probe = new VFile({ path: file.path, value: fixed });
+  analyzeText(probe, fixed, sha256, { ...config, rules: { ...config.rules, 'claude-code/not-loaded': 'warn', 'claude-code/differs': 'warn' } });
+  const claudeCode = probe.messages.find((m) => m.ruleId === 'claude-code/not-loaded' || m.ruleId === 'claude-code/differs');
+  if (claudeCode) return refuse(`Claude Code would not read the fixed file the same way (${claudeCode.reason})`);
   return { status: 'fixed', text: fixed, file: fixedFile, agent: fixedAgent };
 }
 

@@ -122,6 +122,19 @@ describe('agents fix on small cases', () => {
     expect(run.stderr.trimEnd().split('\n').at(-1)).toBe('1 agent, 0 errors, 1 warning');
   });
 
+  it('refuses when Claude Code would read the fixed file differently (a `---` inside a value)', async () => {
+    const dashes = '---\nname: dashes\ndescription: Use it when: the line has --- inside it.\n---\nYou handle dashes in text well.\n';
+    const root = await makeProject({ 'agents/dashes.md': dashes });
+    const run = await cli(root, 'fix', '--reporter', 'json');
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.fix).toMatchObject({ fixed: [], refused: ['agents/dashes.md'] });
+    const refusal = report.diagnostics.find((d: { ruleId: string }) => d.ruleId === 'fix/unverified');
+    expect(refusal).toMatchObject({ file: 'agents/dashes.md', line: 1, column: 1, severity: 'error' });
+    expect(refusal.message).toContain('Claude Code would not read the fixed file the same way');
+    expect(await readFile(path.join(root, 'agents/dashes.md'), 'utf8')).toBe(dashes);
+  });
+
   it('refuses (fix/unverified, file untouched) when the rewrite does not read back the same', async () => {
     vi.resetModules();
     vi.doMock('../src/pipeline/frontmatter/stringify.js', async (original) => ({
