@@ -11,6 +11,7 @@
  */
 import { EFFORT_LEVELS, ISOLATION_MODES, MEMORY_SCOPES, PERMISSION_MODES, type Agent } from '../ir.js';
 import { GENERATED_HEADER, JS_EXT, jsValue, literalType, stringLiteral, transpile, unionType, type ModuleFormat } from './js.js';
+import { transpileEach } from './transpile-batch.js';
 import type { OutputFile, PackageExport, Target } from './types.js';
 
 const FORMATS: readonly ModuleFormat[] = ['esm', 'cjs'];
@@ -31,8 +32,9 @@ export function dualExport(base: string): PackageExport {
   };
 }
 
-function agentModule(agent: Agent): string {
-  return `export const agent = ${jsValue(jsonData(agent), { freeze: true })};\nexport default agent;\n`;
+/** One agent's module, around its value (jsValue of the record, frozen). */
+export function agentModuleSource(value: string): string {
+  return `export const agent = ${value};\nexport default agent;\n`;
 }
 
 function agentDeclaration(agent: Agent, format: ModuleFormat): string {
@@ -152,12 +154,14 @@ export const tsTarget: Target = {
   name: 'ts',
   emit(agents) {
     const files: OutputFile[] = [];
+    // Every agent module in both formats through a few esbuild calls, not one per module (same bytes).
+    const modules = transpileEach(agents.map((agent) => jsValue(jsonData(agent), { freeze: true })), agentModuleSource, FORMATS);
     for (const format of FORMATS) {
       const ext = JS_EXT[format];
       files.push({ path: `index${ext.js}`, contents: GENERATED_HEADER + transpile(indexModule(agents, format), format) });
       files.push({ path: `index${ext.dts}`, contents: indexDeclaration(agents, format) });
-      for (const agent of agents) {
-        files.push({ path: `agents/${agent.name}${ext.js}`, contents: GENERATED_HEADER + transpile(agentModule(agent), format) });
+      for (const [i, agent] of agents.entries()) {
+        files.push({ path: `agents/${agent.name}${ext.js}`, contents: GENERATED_HEADER + modules.get(format)![i]! });
         files.push({ path: `agents/${agent.name}${ext.dts}`, contents: agentDeclaration(agent, format) });
       }
     }
