@@ -10,6 +10,7 @@ import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { compile, type CompileResult } from '../src/compile.js';
 import { fix, fixText, type FixResult } from '../src/fix.js';
+import { unifiedDiff } from '../src/util/diff.js';
 import type { Agent } from '../src/ir.js';
 import { cleanupTempDirs, cli, configFor, CORPUS, makeProject, snapshotDir, tempDir } from './helpers/project.js';
 
@@ -149,6 +150,22 @@ describe('agents fix on small cases', () => {
     expect(outcome.status).toBe('refused');
     expect(outcome.text).toBeUndefined();
     expect(file.messages.find((m) => m.ruleId === 'fix/unverified')).toMatchObject({ fatal: true, line: 1, column: 1, reason: '`agents fix` left this file as it is: the rewritten frontmatter does not read back to the same values' });
+  });
+});
+
+describe('unifiedDiff', () => {
+  it('prints hunks with 3 lines of context, removals before additions', () => {
+    const a = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'].join('\n') + '\n';
+    const b = a.replace('b\n', 'B\n').replace('k\n', 'K1\nK2\n');
+    expect(unifiedDiff(a, b, 'a/x', 'b/x')).toBe(
+      ['--- a/x', '+++ b/x', '@@ -1,5 +1,5 @@', ' a', '-b', '+B', ' c', ' d', ' e', '@@ -8,5 +8,6 @@', ' h', ' i', ' j', '-k', '+K1', '+K2', ' l', ''].join('\n'),
+    );
+  });
+
+  it('is empty for equal texts, and ignores CR so CRLF files diff by content', () => {
+    expect(unifiedDiff('x\n', 'x\n', 'a', 'b')).toBe('');
+    expect(unifiedDiff('a\r\nb\r\n', 'a\r\nc\r\n', 'a', 'b')).toBe('--- a\n+++ b\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n');
+    expect(unifiedDiff('a\n', 'a\nb', 'a', 'b')).toBe('--- a\n+++ b\n@@ -1 +1,2 @@\n a\n+b\n');
   });
 });
 
