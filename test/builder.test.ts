@@ -11,6 +11,7 @@ import { createBuilder, type BuilderEventName } from '../src/builder.js';
 import { build } from '../src/build.js';
 import { compile } from '../src/compile.js';
 import { loadConfig } from '../src/config/load.js';
+import { createManifest, jsonTarget, toJson, withHash } from '../src/targets/json.js';
 import { cleanupTempDirs, cli, configFor, copyInto, CORPUS, FIXTURES, makeProject, snapshotDir, tempDir } from './helpers/project.js';
 
 afterAll(cleanupTempDirs);
@@ -131,5 +132,25 @@ describe('createBuilder', () => {
     const config = await loadConfig({ cwd: root });
     expect(config.outDir).toBe('dist');
     await rm(cacheDir, { recursive: true });
+  });
+
+  it('the json target assembles manifest.json from memoized per-agent texts, byte-identical to stringifying it whole', async () => {
+    const root = await tempDir();
+    await copyInto(root, CORPUS, 'agents');
+    const config = configFor(root, { outDir: 'dist' });
+    const result = await compile(config);
+    expect(result.agents.length).toBeGreaterThan(100);
+    const report = () => undefined;
+    for (const agents of [result.agents, result.agents.slice(0, 1), []]) {
+      const files = jsonTarget.emit(agents, { config, report });
+      expect(files.find((f) => f.path === 'manifest.json')!.contents === toJson(createManifest(agents))).toBe(true);
+      for (const agent of agents) expect(files.find((f) => f.path === `agents/${agent.name}.json`)!.contents).toBe(toJson(agent));
+    }
+    // The same draft gives the same stamped agent (what makes the memo hit), a copy a new one.
+    const draft = { ...result.agents[0]! } as Parameters<typeof withHash>[0];
+    delete (draft as { hash?: string }).hash;
+    expect(withHash(draft)).toBe(withHash(draft));
+    expect(withHash({ ...draft })).not.toBe(withHash(draft));
+    expect(withHash({ ...draft })).toEqual(withHash(draft));
   });
 });

@@ -13,9 +13,40 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Stamp an agent with the hash of its own record. */
+/**
+ * Stamp an agent with the hash of its own record. Memoized by draft: the watch-mode builder
+ * hands back the same (never mutated) draft for every unchanged file, so an edit costs one
+ * hash, not ten thousand, and the agent keeps its identity for the memos below.
+ */
+const stamped = new WeakMap<AgentDraft, Agent>();
 export function withHash(draft: AgentDraft): Agent {
-  return { ...draft, hash: sha256(JSON.stringify(draft)) };
+  let agent = stamped.get(draft);
+  if (!agent) stamped.set(draft, (agent = { ...draft, hash: sha256(JSON.stringify(draft)) }));
+  return agent;
+}
+
+/** toJson(agent), and the same text indented as an element of the manifest's `agents`, memoized per agent. */
+const agentTexts = new WeakMap<Agent, { file: string; element: string }>();
+function agentText(agent: Agent): { file: string; element: string } {
+  let text = agentTexts.get(agent);
+  if (!text) {
+    const file = toJson(agent);
+    // JSON text has no raw newlines inside strings, so indenting line by line is exact.
+    text = { file, element: `    ${file.slice(0, -1).replaceAll('\n', '\n    ')}` };
+    agentTexts.set(agent, text);
+  }
+  return text;
+}
+
+/** Exactly toJson(createManifest(agents)), assembled from the per-agent texts. */
+function manifestText(agents: readonly Agent[]): string {
+  const manifest = createManifest(agents);
+  if (agents.length === 0) return toJson(manifest);
+  const marker = '\u0000agents\u0000';
+  const shell = toJson({ ...manifest, agents: [marker] });
+  const at = shell.indexOf(JSON.stringify(marker));
+  const lineStart = shell.lastIndexOf('\n', at) + 1;
+  return shell.slice(0, lineStart) + agents.map((agent) => agentText(agent).element).join(',\n') + shell.slice(at + JSON.stringify(marker).length);
 }
 
 export function createManifest(agents: readonly Agent[]): Manifest {
@@ -41,10 +72,10 @@ export const jsonTarget: Target = {
   name: 'json',
   emit(agents) {
     const files: OutputFile[] = [
-      { path: 'manifest.json', contents: toJson(createManifest(agents)) },
+      { path: 'manifest.json', contents: manifestText(agents) },
       { path: 'manifest.schema.json', contents: manifestJsonSchema() },
     ];
-    for (const agent of agents) files.push({ path: `agents/${agent.name}.json`, contents: toJson(agent) });
+    for (const agent of agents) files.push({ path: `agents/${agent.name}.json`, contents: agentText(agent).file });
     return files;
   },
 };
