@@ -134,6 +134,10 @@ describe('closest', () => {
     expect(editDistance('Taks', 'Task')).toBe(1);
     expect(editDistance('kitten', 'sitting')).toBe(3);
     expect(editDistance('', 'abc')).toBe(3);
+    // Bounded: stops early and answers max + 1 when the distance is larger.
+    expect(editDistance('abcdef', 'uvwxyz', 2)).toBe(3);
+    expect(editDistance('Taks', 'Task', 1)).toBe(1);
+    expect(editDistance('x'.repeat(60_000), 'Read', 3)).toBe(4);
   });
 
   it('prefers a case-insensitive match, then the nearest within a few edits', () => {

@@ -1,19 +1,30 @@
 /** "Did you mean …?": the known value nearest to a typo, by edit distance. */
 
-/** Edit distance: insert, delete, substitute, or swap two neighbours (optimal string alignment); each costs 1. */
-export function editDistance(a: string, b: string): number {
+/**
+ * Edit distance: insert, delete, substitute, or swap two neighbours (optimal string alignment);
+ * each costs 1. With `max`, stops as soon as the answer must exceed it and returns `max + 1`.
+ */
+export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
   if (a === b) return 0;
-  const rows = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 0; j <= b.length; j++) rows[0]![j] = j;
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  // Three rows suffice: a swap looks two rows back.
+  let before = new Uint32Array(b.length + 1);
+  let previous = Uint32Array.from({ length: b.length + 1 }, (_, j) => j);
+  let current = new Uint32Array(b.length + 1);
   for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
-      rows[i]![j] = d;
+      let d = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
+      current[j] = d;
+      if (d < rowMin) rowMin = d;
     }
+    if (rowMin > max) return max + 1;
+    [before, previous, current] = [previous, current, before];
   }
-  return rows[a.length]![b.length]!;
+  return Math.min(previous[b.length]!, max + 1);
 }
 
 /**
@@ -31,7 +42,7 @@ export function closest(value: string, candidates: readonly string[]): string | 
   for (const candidate of candidates) {
     // The distance is at least the length difference: skip without the O(n*m) table (a 60 KB tool name took 15 s).
     if (Math.abs(candidate.length - lower.length) >= bestDistance) continue;
-    const distance = editDistance(lower, candidate.toLowerCase());
+    const distance = editDistance(lower, candidate.toLowerCase(), bestDistance - 1);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
