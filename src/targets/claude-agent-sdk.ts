@@ -65,7 +65,7 @@ const shells = new Map<ModuleFormat, [string, string]>();
  * format, and the value's expression (from jsValue) goes in its place. Re-printing megabytes of
  * prompts through esbuild cost ~1.5 s over the test corpus for the same values.
  */
-function sdkModule(definitions: readonly [string, SdkAgentDefinition][], format: ModuleFormat): string {
+function sdkModule(value: string, format: ModuleFormat): string {
   let shell = shells.get(format);
   if (!shell) {
     const code = transpile(`export const agents = ${PLACEHOLDER};\nexport default agents;\n`, format);
@@ -74,7 +74,7 @@ function sdkModule(definitions: readonly [string, SdkAgentDefinition][], format:
     shell = [code.slice(0, at), code.slice(at + PLACEHOLDER.length)];
     shells.set(format, shell);
   }
-  return shell[0] + jsValue(Object.fromEntries(definitions)) + shell[1];
+  return shell[0] + value + shell[1];
 }
 
 function sdkDeclaration(names: readonly string[]): string {
@@ -117,9 +117,10 @@ export const claudeAgentSdkTarget: Target = {
       return [agent.name, definition];
     });
     const names = agents.map((agent) => agent.name);
+    const value = jsValue(Object.fromEntries(definitions));
     const files: OutputFile[] = [];
     for (const format of ['esm', 'cjs'] as const satisfies readonly ModuleFormat[]) {
-      files.push({ path: `claude-agent-sdk${JS_EXT[format].js}`, contents: GENERATED_HEADER + sdkModule(definitions, format) });
+      files.push({ path: `claude-agent-sdk${JS_EXT[format].js}`, contents: GENERATED_HEADER + sdkModule(value, format) });
       files.push({ path: `claude-agent-sdk${JS_EXT[format].dts}`, contents: sdkDeclaration(names) });
     }
     return files;
