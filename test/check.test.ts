@@ -49,6 +49,20 @@ describe('agents build --check', () => {
     expect(json.check.extra).toEqual([]);
   });
 
+  it('stale under GitHub Actions: the list, plus an error annotation for the run', async () => {
+    const root = await built();
+    await writeFile(path.join(root, 'agents/beta.md'), agent('beta', 'You help with this one task, and now with another.'));
+    const { runCli } = await import('../src/cli/main.js');
+    let stdout = '';
+    const code = await runCli(['build', '--check'], { cwd: root, env: { GITHUB_ACTIONS: 'true' }, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true } });
+    expect(code).toBe(1);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toContain('  stale   agents/beta.json');
+    const stale = lines.filter((line) => line.startsWith('  stale ')).length;
+    expect(lines).toContain(`::error title=agents build --check::dist/ is out of date (${stale} stale, 0 missing, 0 extra); run \`agents build\` and commit the result`);
+    expect(lines.at(-1)).toBe('2 agents, 0 errors, 0 warnings');
+  });
+
   it('missing: a file deleted from dist/ -> exit 1, listed as missing', async () => {
     const root = await built();
     await rm(path.join(root, 'dist/agents/alpha.json'));

@@ -2,6 +2,7 @@ import { build } from '../../build.js';
 import { createBuilder } from '../../builder.js';
 import { runWatch } from './dev.js';
 import type { Command } from '../command.js';
+import { escapeData, escapeProperty } from '../github.js';
 import { exitCodeOf, exitCodeOfError, printResult, reporterOf } from '../output.js';
 
 export const buildCommand: Command = {
@@ -36,6 +37,8 @@ export const buildCommand: Command = {
     if (check && !check.upToDate) {
       const list = (label: string, files: string[]) => files.map((f) => `  ${label} ${f}`);
       notes.push([`${result.config.outDir}/ is out of date; run \`agents build\`:`, ...list('stale  ', check.stale), ...list('missing', check.missing), ...list('extra  ', check.extra)].join('\n'));
+      // In GitHub Actions, also as an annotation on the run, so a forgotten rebuild is seen on the PR.
+      if (reporter === 'github') notes.push(`::error title=${escapeProperty('agents build --check')}::${escapeData(`${result.config.outDir}/ is out of date (${check.stale.length} stale, ${check.missing.length} missing, ${check.extra.length} extra); run \`agents build\` and commit the result`)}`);
     }
     printResult(result, reporter, io, notes, check ? { check: { upToDate: check.upToDate, stale: check.stale, missing: check.missing, extra: check.extra } } : {});
     const code = exitCodeOf(result, values);
