@@ -2,10 +2,10 @@
 // Records what the real Claude Code loads from agentc's `claude-code` output.
 //
 // Compiles every repository folder of ../shared/corpus with the config below (each folder is
-// its own project, as in test/corpus.test.ts), takes every file the `claude-code` target emits,
+// its own project, as in test/corpus.test.ts) and test/fixtures/claude-code-output-probes, takes every file the `claude-code` target emits,
 // and asks Claude Code (through scripts/parity.mjs: `supportedAgents()`, offline) what it
 // loads from each. Writes test/fixtures/claude-code-output-parity.json, keyed by
-// `<repo>/claude-code/<name>.md`, with each emitted file's sha256, so
+// `<repo>/claude-code/<name>.md` (`probes/...` for the probes), with each emitted file's sha256, so
 // test/targets/claude-code-parity.test.ts checks the output without the binary.
 //
 // Usage: npm run parity:output   (options of parity.mjs: --concurrency <n>, --no-batch)
@@ -20,6 +20,8 @@ import { claudeCodeVersion, recordClaudeCode } from './parity.mjs';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = path.resolve(REPO, '../shared/corpus');
 const OUT = path.join(REPO, 'test', 'fixtures', 'claude-code-output-parity.json');
+/** Hand-made cases the corpus lacks (`---` in values, hostile strings, YAML 1.1 words), compiled as one more project. */
+const PROBES = path.join(REPO, 'test', 'fixtures', 'claude-code-output-probes');
 
 /** The config every corpus folder compiles with; the test reads it from the fixture. */
 export const CONFIG = {
@@ -48,8 +50,9 @@ async function loadCompiler() {
 export async function corpusOutput(api) {
   const files = [];
   const repos = readdirSync(CORPUS).filter((name) => statSync(path.join(CORPUS, name)).isDirectory()).sort();
-  for (const repo of repos) {
-    const config = api.resolveConfig(CONFIG, path.join(CORPUS, repo), undefined, []);
+  const projects = [...repos.map((repo) => [repo, path.join(CORPUS, repo)]), ['probes', PROBES]];
+  for (const [repo, root] of projects) {
+    const config = api.resolveConfig(CONFIG, root, undefined, []);
     const { agents } = await api.compile(config);
     // One corpus file has an error (a name with a space), which stops its folder's build:
     // emit the valid agents directly, as the round-trip test does.

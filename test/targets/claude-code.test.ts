@@ -14,7 +14,7 @@ import type { Agent } from '../../src/ir.js';
 import { analyzeText } from '../../src/pipeline/analyze.js';
 import { claudeCodeFile, claudeCodeFrontmatter } from '../../src/targets/claude-code.js';
 import { sha256 } from '../../src/targets/json.js';
-import { CORPUS, configFor } from '../helpers/project.js';
+import { CORPUS, FIXTURES, configFor } from '../helpers/project.js';
 
 const CONFIG = { include: ['**/*.md', '.claude/agents/**/*.md'], targets: ['claude-code' as const] };
 const repos = readdirSync(CORPUS).filter((name) => statSync(path.join(CORPUS, name)).isDirectory());
@@ -117,6 +117,22 @@ describe('claude-code target over the corpus', () => {
       const file = result.output.find((f) => f.path === `claude-code/${agent.name}.md`)!;
       expect(parse(frontmatterOf(file.contents)).description).toBe(agent.description);
       expect(file.contents.endsWith(agent.prompt)).toBe(true);
+    }
+  });
+});
+
+describe('claude-code target over the hand-made probes', () => {
+  it('round-trips `---` in values, hostile strings, YAML 1.1 words, block scalars, a CRLF body', async () => {
+    const root = path.join(FIXTURES, 'claude-code-output-probes');
+    const config = configFor(root, { ...CONFIG, include: ['*.md'] });
+    const { agents } = await compile(config);
+    expect(agents.map((a) => a.name)).toEqual(['dashes', 'dialect', 'hostile', 'multiline', 'scalars', 'yes-words']);
+    for (const file of emit(agents, config).filter((f) => f.path.startsWith('claude-code/'))) {
+      const agent = agents.find((a) => file.path === `claude-code/${a.name}.md`)!;
+      const again = analyzeText(new VFile({ path: file.path }), file.contents, sha256(file.contents), config)!;
+      expect(same(again), file.path).toEqual(same(agent));
+      expect(again.source.frontmatter, file.path).toBe('yaml');
+      expect(frontmatterOf(file.contents)).not.toContain('---');
     }
   });
 });
