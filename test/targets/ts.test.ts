@@ -110,6 +110,11 @@ describe('ts target', () => {
     expect(code).not.toContain('You are alpha.');
   });
 
+  it('emits the same bytes every time', async () => {
+    const again = await buildProject(AGENTS, { targets: ['json', 'ts'] });
+    expect(again.output).toEqual(built.output);
+  });
+
   it('handles a project without agents', async () => {
     const empty = await buildProject({ 'agents/.keep': '' }, { targets: ['ts'] });
     const esm = await importEsm(path.join(empty.outDir, 'index.js'));
