@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import type { BuildResult } from './build.js';
-import { cacheFileFor, defaultCacheDir, entryOf, hashConfig, loadCache, restoreEntry, saveCache, textOf, type CacheEntry, type CacheLoadStatus } from './cache.js';
+import { cacheFolderFor, defaultCacheDir, entryOf, hashConfig, loadCache, restoreEntry, saveCache, shardOf, SHARDS, textOf, type CacheEntry, type CacheLoadStatus } from './cache.js';
 import { compileAnalyzed } from './compile.js';
 import { CONFIG_FILES, ConfigError, loadConfig, type LoadConfigOptions } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
@@ -113,7 +113,7 @@ export interface Builder {
 
 const READ_CONCURRENCY = 64;
 /** The cache is saved this long after the last watch rebuild, off the edit-to-dist path. */
-const CACHE_SAVE_DELAY_MS = 500;
+const CACHE_SAVE_DELAY_MS = 1000;
 /** Longer than chokidar's 50 ms window in which it drops repeated `change` events. */
 const VERIFY_DELAY_MS = 75;
 
@@ -140,7 +140,8 @@ class IncrementalBuilder implements Builder {
   private entries = new Map<string, CacheEntry>();
   /** Analyses from the persistent cache not yet claimed by a source. */
   private stored = new Map<string, CacheEntry>();
-  private cacheDirty = false;
+  /** Cache shards whose entries changed since the last save. */
+  private dirtyShards = new Set<number>();
   /** What outDir holds, as this builder last wrote it; undefined when unknown. */
   private lastOutput: Map<string, string> | undefined;
   private lastOutDir: string | undefined;
@@ -292,6 +293,8 @@ class IncrementalBuilder implements Builder {
       const file = this.cacheFile();
       const loaded = await loadCache(file, this.version, hash);
       this.stored = loaded.entries;
+      // Shards from another version or config, or corrupt ones, are all rewritten (or removed).
+      if (loaded.status !== 'hit') for (let shard = 0; shard < SHARDS; shard++) this.dirtyShards.add(shard);
       this.emit('cache:load', { file, status: loaded.status, entries: loaded.entries.size, ...(loaded.error ? { error: loaded.error } : {}) });
     }
     return true;
@@ -299,7 +302,7 @@ class IncrementalBuilder implements Builder {
 
   private cacheFile(): string {
     const config = this.currentConfig!;
-    return cacheFileFor(this.options.cacheDir ? path.resolve(config.root, this.options.cacheDir) : defaultCacheDir(config.root), config);
+    return cacheFolderFor(this.options.cacheDir ? path.resolve(config.root, this.options.cacheDir) : defaultCacheDir(config.root), config);
   }
 
   /**
@@ -317,7 +320,7 @@ class IncrementalBuilder implements Builder {
     for (const key of [...this.entries.keys()]) {
       if (!live.has(key)) {
         this.entries.delete(key);
-        this.cacheDirty = true;
+        this.dirtyShards.add(shardOf(key));
       }
     }
     const analyzedPaths: string[] = [];
@@ -335,6 +338,11 @@ class IncrementalBuilder implements Builder {
       return restoreEntry(entry);
     });
     analyzedPaths.sort(compareCodeUnits);
+    if (plan.all) {
+      // Cached analyses of files that are no longer sources: drop them from their shards.
+      for (const key of this.stored.keys()) this.dirtyShards.add(shardOf(key));
+      this.stored.clear();
+    }
 
     const compiled = compileAnalyzed(analyzed, config);
     const outDir = path.resolve(config.root, config.outDir);
@@ -396,7 +404,7 @@ class IncrementalBuilder implements Builder {
       // file system, not on content, so they are never cached by hash.
       this.emit('file:analyze', { path: source.path });
       const analyzed = await analyzeFile(source, config);
-      this.cacheDirty = true;
+      this.dirtyShards.add(shardOf(source.path));
       return { entry: entryOf(analyzed, ''), parsed: true };
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
@@ -410,7 +418,7 @@ class IncrementalBuilder implements Builder {
     }
     this.emit('file:analyze', { path: source.path });
     const analyzed = await analyzeFile({ ...source, bytes }, config);
-    this.cacheDirty = true;
+    this.dirtyShards.add(shardOf(source.path));
     return { entry: entryOf(analyzed, sha256), parsed: true };
   }
 
@@ -426,11 +434,12 @@ class IncrementalBuilder implements Builder {
   }
 
   private async saveCacheNow(): Promise<void> {
-    if (!this.useCache || !this.cacheDirty || !this.currentConfig) return;
+    if (!this.useCache || this.dirtyShards.size === 0 || !this.currentConfig) return;
     const file = this.cacheFile();
+    const shards = this.dirtyShards;
+    this.dirtyShards = new Set();
     try {
-      await saveCache(file, this.version, this.configHash, this.entries.values());
-      this.cacheDirty = false;
+      await saveCache(file, this.version, this.configHash, this.entries.values(), shards);
       this.emit('cache:save', { file, entries: this.entries.size });
     } catch (error) {
       // A cache that cannot be written only makes the next cold build slower.

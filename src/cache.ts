@@ -114,22 +114,37 @@ export function defaultCacheDir(root: string): string {
   return path.join(root, 'node_modules', '.cache', 'agentc');
 }
 
-/** One cache file per config file, so two configs in one folder do not evict each other. */
-export function cacheFileFor(cacheDir: string, config: Pick<ResolvedConfig, 'root' | 'file'>): string {
+/** One cache folder per config file, so two configs in one project do not evict each other. */
+export function cacheFolderFor(cacheDir: string, config: Pick<ResolvedConfig, 'root' | 'file'>): string {
   const id = createHash('sha256').update(config.file ? path.relative(config.root, config.file) : '.').digest('hex').slice(0, 12);
-  return path.join(cacheDir, `analysis-${id}.json`);
+  return path.join(cacheDir, `analysis-${id}`);
+}
+
+/**
+ * Entries are spread over this many shard files by a hash of their path: a watch rebuild
+ * rewrites the one shard it touched (1/32 of the cache), not a file holding every agent.
+ */
+export const SHARDS = 32;
+
+export function shardOf(relativePath: string): number {
+  return createHash('sha256').update(relativePath).digest()[0]! % SHARDS;
+}
+
+function shardFile(folder: string, shard: number): string {
+  return path.join(folder, `shard-${String(shard).padStart(2, '0')}.json`);
 }
 
 export type CacheLoadStatus = 'hit' | 'missing' | 'stale' | 'corrupt';
 
 export interface LoadedCache {
+  /** hit: every shard matched; stale: some were from another version or config; corrupt: some could not be read. */
   status: CacheLoadStatus;
   entries: Map<string, CacheEntry>;
-  /** Why a cache file was ignored (corrupt or unreadable). */
+  /** Why a shard was ignored (corrupt or unreadable). */
   error?: Error;
 }
 
-interface CacheFileShape {
+interface ShardShape {
   format: number;
   version: string;
   configHash: string;
@@ -137,42 +152,73 @@ interface CacheFileShape {
   entries: [string, string, SerializedMessage[], AgentDraft | null][];
 }
 
-export async function loadCache(file: string, version: string, configHash: string): Promise<LoadedCache> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? { status: 'missing', entries: new Map() } : { status: 'corrupt', entries: new Map(), error: error as Error };
-  }
-  try {
-    const data = JSON.parse(text) as CacheFileShape;
-    if (data === null || typeof data !== 'object' || !Array.isArray(data.entries)) throw new Error('not an agentc cache file');
-    if (data.format !== CACHE_FORMAT || data.version !== version || data.configHash !== configHash) return { status: 'stale', entries: new Map() };
-    const entries = new Map<string, CacheEntry>();
-    for (const row of data.entries) {
-      if (!Array.isArray(row) || typeof row[0] !== 'string' || typeof row[1] !== 'string' || !Array.isArray(row[2])) throw new Error('malformed entry');
-      entries.set(row[0], { path: row[0], sha256: row[1], messages: row[2], agent: row[3] ?? undefined });
-    }
-    return { status: 'hit', entries };
-  } catch (error) {
-    return { status: 'corrupt', entries: new Map(), error: error as Error };
-  }
+export async function loadCache(folder: string, version: string, configHash: string): Promise<LoadedCache> {
+  const entries = new Map<string, CacheEntry>();
+  let found = 0;
+  let stale = false;
+  let error: Error | undefined;
+  await Promise.all(
+    Array.from({ length: SHARDS }, async (_, shard) => {
+      let text: string;
+      try {
+        text = await readFile(shardFile(folder, shard), 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') error ??= e as Error;
+        return;
+      }
+      found++;
+      try {
+        const data = JSON.parse(text) as ShardShape;
+        if (data === null || typeof data !== 'object' || !Array.isArray(data.entries)) throw new Error('not an agentc cache shard');
+        if (data.format !== CACHE_FORMAT || data.version !== version || data.configHash !== configHash) {
+          stale = true;
+          return;
+        }
+        const rows: CacheEntry[] = [];
+        for (const row of data.entries) {
+          if (!Array.isArray(row) || typeof row[0] !== 'string' || typeof row[1] !== 'string' || !Array.isArray(row[2])) throw new Error('malformed entry');
+          rows.push({ path: row[0], sha256: row[1], messages: row[2], agent: row[3] ?? undefined });
+        }
+        // Only a whole shard is trusted: a bad row discards its shard.
+        for (const row of rows) entries.set(row.path, row);
+      } catch (e) {
+        error ??= new Error(`${path.basename(shardFile(folder, shard))}: ${(e as Error).message}`);
+      }
+    }),
+  );
+  const status: CacheLoadStatus = error ? 'corrupt' : stale ? 'stale' : found === 0 ? 'missing' : 'hit';
+  return error ? { status, entries, error } : { status, entries };
 }
 
-/** Write the cache atomically (temp file + rename): a killed process leaves the old file or the new one. */
-export async function saveCache(file: string, version: string, configHash: string, entries: Iterable<CacheEntry>): Promise<void> {
-  const rows: CacheFileShape['entries'] = [];
-  for (const entry of entries) if (entry.sha256 !== '') rows.push([entry.path, entry.sha256, entry.messages, entry.agent ?? null]);
-  rows.sort((a, b) => compareCodeUnits(a[0], b[0]));
-  const data: CacheFileShape = { format: CACHE_FORMAT, version, configHash, entries: rows };
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, JSON.stringify(data));
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
+/**
+ * Write the given shards (default: all), each atomically (temp file + rename): a killed
+ * process leaves the old shard or the new one. Shards left without entries are removed.
+ */
+export async function saveCache(folder: string, version: string, configHash: string, entries: Iterable<CacheEntry>, shards?: ReadonlySet<number>): Promise<void> {
+  const rows: ShardShape['entries'][] = Array.from({ length: SHARDS }, () => []);
+  for (const entry of entries) {
+    if (entry.sha256 === '') continue;
+    const shard = shardOf(entry.path);
+    if (!shards || shards.has(shard)) rows[shard]!.push([entry.path, entry.sha256, entry.messages, entry.agent ?? null]);
+  }
+  await mkdir(folder, { recursive: true });
+  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  for (let shard = 0; shard < SHARDS; shard++) {
+    if (shards && !shards.has(shard)) continue;
+    const file = shardFile(folder, shard);
+    const list = rows[shard]!.sort((a, b) => compareCodeUnits(a[0], b[0]));
+    if (list.length === 0) {
+      await rm(file, { force: true });
+      continue;
+    }
+    const data: ShardShape = { format: CACHE_FORMAT, version, configHash, entries: list };
+    const temp = `${file}.${tag}.tmp`;
+    try {
+      await writeFile(temp, JSON.stringify(data));
+      await rename(temp, file);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
   }
 }

@@ -31,8 +31,21 @@ async function buildOnce(root: string, options: BuilderOptions = {}) {
   return { summary, parsed: parsed.sort(), load, errors };
 }
 
+/** The cache's files, relative to CACHE_DIR: one folder per config, one file per shard. */
 async function cacheFiles(root: string): Promise<string[]> {
-  return existsSync(path.join(root, CACHE_DIR)) ? (await readdir(path.join(root, CACHE_DIR))).sort() : [];
+  const dir = path.join(root, CACHE_DIR);
+  if (!existsSync(dir)) return [];
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/')).sort();
+}
+
+async function storedPaths(root: string): Promise<string[]> {
+  const paths: string[] = [];
+  for (const file of await cacheFiles(root)) {
+    const data = JSON.parse(await readFile(path.join(root, CACHE_DIR, file), 'utf8')) as { entries: [string][] };
+    paths.push(...data.entries.map((e) => e[0]));
+  }
+  return paths.sort();
 }
 
 async function expectFreshDist(root: string): Promise<void> {
@@ -46,7 +59,10 @@ describe('persistent cache', () => {
     const cold = await buildOnce(root);
     expect(cold.load?.status).toBe('missing');
     expect(cold.parsed).toEqual(['agents/a.md', 'agents/b.md', 'agents/c.md']);
-    expect(await cacheFiles(root)).toEqual([expect.stringMatching(/^analysis-[0-9a-f]{12}\.json$/)]);
+    const files = await cacheFiles(root);
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect(file).toMatch(/^analysis-[0-9a-f]{12}\/shard-\d\d\.json$/);
+    expect(await storedPaths(root)).toEqual(['agents/a.md', 'agents/b.md', 'agents/c.md']);
     const dist = await snapshotDir(path.join(root, 'dist'));
 
     const warm = await buildOnce(root);
@@ -65,9 +81,7 @@ describe('persistent cache', () => {
     expect(next.parsed).toEqual(['agents/b.md']);
     expect(next.summary.result.agents.map((a) => a.name)).toEqual(['alpha', 'beta']);
     await expectFreshDist(root);
-    const [file] = await cacheFiles(root);
-    const stored = JSON.parse(await readFile(path.join(root, CACHE_DIR, file!), 'utf8')) as { entries: [string][] };
-    expect(stored.entries.map((e) => e[0])).toEqual(['agents/a.md', 'agents/b.md']);
+    expect(await storedPaths(root)).toEqual(['agents/a.md', 'agents/b.md']);
   });
 
   it('a different compiler version invalidates it', async () => {
@@ -111,8 +125,7 @@ describe('persistent cache', () => {
   ])('a corrupt cache (%s) is ignored and rebuilt', async (_label, corrupt) => {
     const root = await makeProject(FILES);
     await buildOnce(root);
-    const [file] = await cacheFiles(root);
-    await writeFile(path.join(root, CACHE_DIR, file!), corrupt(await readFile(path.join(root, CACHE_DIR, file!), 'utf8')));
+    for (const file of await cacheFiles(root)) await writeFile(path.join(root, CACHE_DIR, file), corrupt(await readFile(path.join(root, CACHE_DIR, file), 'utf8')));
     const next = await buildOnce(root);
     expect(next.load?.status).toBe('corrupt');
     expect(next.parsed).toHaveLength(3);
@@ -125,9 +138,11 @@ describe('persistent cache', () => {
   it('a cache that cannot be read or written is not fatal', async () => {
     const root = await makeProject(FILES);
     await buildOnce(root);
-    const [file] = await cacheFiles(root);
-    await rm(path.join(root, CACHE_DIR, file!));
-    await mkdir(path.join(root, CACHE_DIR, file!));
+    // Every shard a folder: unreadable as a file, and impossible to replace by a rename.
+    for (const file of await cacheFiles(root)) {
+      await rm(path.join(root, CACHE_DIR, file));
+      await mkdir(path.join(root, CACHE_DIR, file));
+    }
     const next = await buildOnce(root);
     expect(next.load?.status).toBe('corrupt');
     expect(next.summary.errors).toBe(0);
@@ -140,7 +155,9 @@ describe('persistent cache', () => {
     await buildOnce(root);
     await writeFile(path.join(root, 'agents/a.md'), agent('alpha', 'Again'));
     await buildOnce(root);
-    expect(await cacheFiles(root)).toHaveLength(1);
+    const files = await cacheFiles(root);
+    expect(files.filter((f) => !/\/shard-\d\d\.json$/.test(f))).toEqual([]);
+    expect(await storedPaths(root)).toEqual(['agents/a.md', 'agents/b.md', 'agents/c.md']);
   });
 
   it('cache: false (--no-cache) neither reads nor writes it', async () => {
