@@ -38,7 +38,11 @@ export function agentModuleSource(value: string): string {
 }
 
 function agentDeclaration(agent: Agent, format: ModuleFormat): string {
-  const data = jsonData(agent);
+  // Only the literal fields go through the JSON round trip: copying the whole record (prompt
+  // included) twice per agent for a few short values was a visible share of the target.
+  const picked: Record<string, unknown> = {};
+  for (const field of LITERAL_FIELDS) picked[field] = agent[field];
+  const data = JSON.parse(JSON.stringify(picked)) as Record<string, unknown>;
   const literal: Record<string, unknown> = {};
   for (const field of LITERAL_FIELDS) if (data[field] !== undefined) literal[field] = data[field];
   return (
