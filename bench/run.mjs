@@ -22,6 +22,8 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '1000,10000' },
     runs: { type: 'string', default: '3' },
     json: { type: 'string' },
+    /** 1: one untimed round first (fills the page cache for every tool alike); 0: none. */
+    warmup: { type: 'string', default: '1' },
     'skip-build': { type: 'boolean', default: false },
   },
 });
@@ -61,7 +63,7 @@ function tools(root) {
     list.push({
       id: 'agentc-warm',
       label: 'agentc warm (cache, no change)',
-      // The previous cold run used --no-cache; one untimed build fills the cache and dist/.
+      // Cold runs use --no-cache and leave the cache alone: one untimed build fills it, once.
       prime: [process.execPath, agentsBin, 'build'],
       argv: [process.execPath, agentsBin, 'build'],
     });
@@ -117,20 +119,25 @@ for (const size of sizes) {
   const corpus = await generateCorpus(size);
   for (const config of ['velite.config.js', 'content-collections.ts']) copyFileSync(path.join(repo, 'bench', config), path.join(corpus.root, config));
   const list = tools(corpus.root);
+  // A cache from an earlier lib/ would make "warm" measure someone else's code: start empty.
+  const agentcCache = path.join(corpus.root, 'node_modules/.cache/agentc');
+  await rm(agentcCache, { recursive: true, force: true });
   const samples = new Map(list.map((t) => [t.id, []]));
   process.stderr.write(`${size} agents (${(corpus.bytes / 1e6).toFixed(1)} MB), ${runs} rounds:`);
   // Untimed warm-up round: fills the OS page cache for every tool alike.
-  for (const tool of list) {
-    await tool.prepare?.();
-    if (tool.prime) await measure(tool.prime, corpus.root);
-    await measure(tool.argv, corpus.root);
+  if (values.warmup !== '0') {
+    for (const tool of list) {
+      await tool.prepare?.();
+      if (tool.prime && !existsSync(agentcCache)) await measure(tool.prime, corpus.root);
+      await measure(tool.argv, corpus.root);
+    }
   }
   for (let round = 0; round < runs; round++) {
     // Rotate the order each round, so no tool always runs right after the same neighbour.
     const order = list.map((_, i) => list[(i + round) % list.length]);
     for (const tool of order) {
       await tool.prepare?.();
-      if (tool.prime) await measure(tool.prime, corpus.root);
+      if (tool.prime && !existsSync(agentcCache)) await measure(tool.prime, corpus.root);
       samples.get(tool.id).push(await measure(tool.argv, corpus.root));
       process.stderr.write('.');
     }
@@ -173,7 +180,7 @@ if (big !== small) check(`scaling: ${big} cold / ${small} cold`, cold.medianMs /
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const out = [
   `agentc benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, ${os.platform()} ${os.release()}`,
-  `whole processes, median and min of ${runs} alternating runs (after one untimed warm-up round); peak RSS ${hasTime ? 'from /usr/bin/time' : 'polled from /proc'}`,
+  `whole processes, median and min of ${runs} alternating runs${values.warmup !== '0' ? ' (after one untimed warm-up round)' : ''}; peak RSS ${hasTime ? 'from /usr/bin/time' : 'polled from /proc'}`,
   '',
   ...lines,
   '',
