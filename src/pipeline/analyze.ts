@@ -5,12 +5,12 @@
  */
 import type { VFile } from 'vfile';
 import type { ResolvedConfig } from '../config/schema.js';
-import { reporterFor } from '../diagnostics.js';
+import { reporterFor, type Report } from '../diagnostics.js';
 import type { Agent } from '../ir.js';
-import { createLocator } from '../util/text.js';
-import { readFrontmatter } from './frontmatter/index.js';
+import { createLocator, type Locator } from '../util/text.js';
+import { readFrontmatter, type Frontmatter } from './frontmatter/index.js';
 import { normalizeAgent } from './normalize/index.js';
-import { parseSource } from './parse.js';
+import { parseSource, type FrontmatterBlock } from './parse.js';
 import { readSource } from './read.js';
 import { resolveModel } from './resolve.js';
 import { validateFields } from './validate.js';
@@ -45,7 +45,7 @@ export function analyzeText(file: VFile, text: string, sha256: string, config: P
   if (!parsed) return undefined;
   const locator = createLocator(text);
   if (!checkFrontmatterLimits(parsed.frontmatter, locator, report, config.limits)) return undefined;
-  const frontmatter = readFrontmatter(parsed.frontmatter, locator, report);
+  const frontmatter = readFrontmatterSafely(parsed.frontmatter, locator, report);
   if (!frontmatter) return undefined;
   const normalized = normalizeAgent(frontmatter, file.path, report);
   checkClaudeCode(text, parsed.frontmatter, frontmatter, { name: frontmatter.data.name, description: normalized.fields.description, model: frontmatter.data.model }, locator, report);
@@ -71,4 +71,18 @@ export function analyzeText(file: VFile, text: string, sha256: string, config: P
     extra: normalized.extra,
     source: { path: file.path, sha256, frontmatter: frontmatter.mode, positions },
   };
+}
+
+/**
+ * The frontmatter readers call into `yaml`, which throws on some hostile documents (an alias
+ * to an anchor that the Claude Code rewrite moved, too many alias expansions in a recovered
+ * block). A file's content must never crash the build: such a throw is that file's error.
+ */
+function readFrontmatterSafely(block: FrontmatterBlock, locator: Locator, report: Report): Frontmatter | undefined {
+  try {
+    return readFrontmatter(block, locator, report);
+  } catch (error) {
+    report('frontmatter/yaml-syntax', `Frontmatter could not be read: ${(error as Error).message.split('\n')[0]}`, locator.point(block.offset));
+    return undefined;
+  }
 }
