@@ -51,4 +51,12 @@ describe('parseSource frontmatter block', () => {
       { numRuns: 3000 },
     );
   });
+
+  it('builds the body tree on demand, positioned in the body', () => {
+    const parsed = parseSource('---\nname: a\n---\n# Title\n\nSome *text*.\n', () => undefined)!;
+    const tree = parsed.bodyTree();
+    expect(tree.children.map((node) => node.type)).toEqual(['heading', 'paragraph']);
+    expect(tree.children[0]!.position?.start).toMatchObject({ line: 1, column: 1 });
+    expect(parsed.bodyTree()).toBe(tree);
+  });
 });

@@ -8,12 +8,22 @@
  * (the unified processor, remark-parse + remark-frontmatter) for the stages that want one.
  */
 import type { Root } from 'mdast';
-import remarkFrontmatter from 'remark-frontmatter';
-import remarkParse from 'remark-parse';
-import { unified } from 'unified';
+import { createRequire } from 'node:module';
 import type { Point, Report } from '../diagnostics.js';
 
-const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).freeze();
+// The unified processor is loaded on first use: no build stage needs a body tree today, and
+// loading unified + remark-parse was a tenth of a whole-process build's start-up.
+const require = createRequire(import.meta.url);
+let processor: { parse(text: string): Root } | undefined;
+function bodyProcessor(): { parse(text: string): Root } {
+  if (!processor) {
+    const { unified } = require('unified') as typeof import('unified');
+    const remarkParse = (require('remark-parse') as typeof import('remark-parse')).default;
+    const remarkFrontmatter = (require('remark-frontmatter') as typeof import('remark-frontmatter')).default;
+    processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).freeze();
+  }
+  return processor;
+}
 
 export interface FrontmatterBlock {
   /** The text between the fences, line endings as in the file. */
@@ -68,7 +78,7 @@ export function parseSource(text: string, report: Report): ParsedSource | undefi
     frontmatter: { raw, offset, start: { line: 1, column: 1 } },
     body,
     bodyOffset,
-    bodyTree: () => (tree2 ??= processor.parse(body)),
+    bodyTree: () => (tree2 ??= bodyProcessor().parse(body)),
   };
 }
 
