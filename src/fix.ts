@@ -10,7 +10,7 @@
  * `fix/unverified` error. Files with errors, and files that are already valid YAML, are never
  * touched, so a second run changes nothing.
  */
-import { chmod, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VFile } from 'vfile';
 import type { ResolvedConfig } from './config/schema.js';
@@ -30,7 +30,7 @@ export type FixStatus =
   | 'fixed'
   /** The file has errors: left untouched; its diagnostics say why. */
   | 'skipped'
-  /** The rewrite could not be proven to keep every value: left untouched, `fix/unverified`. */
+  /** The rewrite could not be proven to keep every value (`fix/unverified`) or written (`fix/write-failed`): left untouched. */
   | 'refused';
 
 export interface FixedFile {
@@ -73,7 +73,17 @@ export async function fix(config: ResolvedConfig, options: FixOptions = {}): Pro
   const files: FixedFile[] = [];
   for (const source of sources) {
     const result = await fixSource(source, config);
-    if (result.status === 'fixed' && !options.dryRun) await writeAtomically(result.absolutePath, result.after);
+    if (result.status === 'fixed' && !options.dryRun) {
+      try {
+        await writeAtomically(result.absolutePath, result.after);
+      } catch (error) {
+        // A read-only file or folder: say so on the file, keep going with the others.
+        const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+        reporterFor(result.file, config.rules)('fix/write-failed', `Cannot write the fixed file (${code}): ${(error as Error).message}`, { line: 1, column: 1 });
+        files.push({ ...result, status: 'refused', after: result.before });
+        continue;
+      }
+    }
     files.push(result);
   }
   return { files };
@@ -158,7 +168,12 @@ export function sameAgent(a: AgentDraft, b: AgentDraft): boolean {
 async function writeAtomically(file: string, text: string): Promise<void> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.agentc-fix-${process.pid}`);
   const { mode } = await stat(file);
-  await writeFile(temp, text);
-  await chmod(temp, mode & 0o7777);
-  await rename(temp, file);
+  try {
+    await writeFile(temp, text);
+    await chmod(temp, mode & 0o7777);
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => {});
+    throw error;
+  }
 }

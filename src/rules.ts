@@ -44,6 +44,7 @@ export const RULES = {
   'agent/prompt-long': { severity: 'warning', description: 'The system prompt is longer than 10,000 characters.' },
   'agent/name-mismatch': { severity: 'info', description: 'The `name` differs from the file name (without `.md`).' },
   'fix/unverified': { severity: 'error', locked: true, description: '`agents fix` could not prove that its rewrite keeps every value (strict YAML re-read, body, compiled agent, Claude Code\'s reading), so it left the file as it is.' },
+  'fix/write-failed': { severity: 'error', locked: true, description: '`agents fix` could not write the fixed file (read-only file or folder); it is left as it was.' },
   'target/dropped-field': { severity: 'info', description: 'A target has no place for a field (the Claude Agent SDK has no `color`, `hooks`, `isolation` or unknown keys); that target leaves it out and names it.' },
 } as const satisfies Record<string, RuleInfo>;
 

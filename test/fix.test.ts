@@ -2,7 +2,7 @@
  * `agents fix`: dialect frontmatter -> valid YAML with the same values, proven; over every
  * file of ../shared/corpus and on small cases (CRLF, BOM, key order, bodies, errors, dry run).
  */
-import { cp, readFile, stat } from 'node:fs/promises';
+import { cp, mkdir, readFile, stat } from 'node:fs/promises';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { VFile } from 'vfile';
@@ -101,6 +101,18 @@ describe('agents fix on small cases', () => {
       ].join('\n'),
     );
     expect(run.stderr).toContain('would fix 1 file:');
+    expect(await readFile(path.join(root, 'agents/fixer.md'), 'utf8')).toBe(DIALECT);
+  });
+
+  it('a file it cannot write: fix/write-failed on it, the others still fixed', async () => {
+    const root = await makeProject({ 'agents/fixer.md': DIALECT, 'agents/other.md': DIALECT.replace('name: fixer', 'name: other') });
+    // Its temporary file's name is taken by a folder, so the write fails (tests may run as root, where modes do not stop writes).
+    await mkdir(path.join(root, 'agents', `.fixer.md.agentc-fix-${process.pid}`));
+    const run = await cli(root, 'fix', '--reporter', 'json');
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.fix).toMatchObject({ fixed: ['agents/other.md'], refused: ['agents/fixer.md'] });
+    expect(report.diagnostics.find((d: { ruleId: string }) => d.ruleId === 'fix/write-failed')).toMatchObject({ file: 'agents/fixer.md', line: 1, column: 1, severity: 'error' });
     expect(await readFile(path.join(root, 'agents/fixer.md'), 'utf8')).toBe(DIALECT);
   });
 
