@@ -46,6 +46,7 @@ export const RULES = {
   'fix/unverified': { severity: 'error', locked: true, description: '`agents fix` could not prove that its rewrite keeps every value (strict YAML re-read, body, compiled agent, Claude Code\'s reading), so it left the file as it is.' },
   'fix/write-failed': { severity: 'error', locked: true, description: '`agents fix` could not write the fixed file (read-only file or folder); it is left as it was.' },
   'target/dropped-field': { severity: 'info', description: 'A target has no place for a field (the Claude Agent SDK has no `color`, `hooks`, `isolation` or unknown keys); that target leaves it out and names it.' },
+  'target/dropped-permission-mode': { severity: 'warning', description: 'The claude-agent-sdk target cannot express the agent\'s `permissionMode` (e.g. `manual`): the subagent would run in its parent\'s mode, which may allow more.' },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof RULES;

@@ -46,9 +46,14 @@ export function toAgentDefinition(agent: Agent): { definition: SdkAgentDefinitio
 
 function reportDropped(agent: Agent, dropped: readonly string[], context: EmitContext): void {
   // In source order, reported at the first.
+  if (dropped.includes('permissionMode')) {
+    // Without a mode the SDK runs the subagent in the parent's, which may allow more than the file asked for.
+    context.report(agent, 'target/dropped-permission-mode', `The claude-agent-sdk target cannot express \`permissionMode: ${String(agent.permissionMode)}\`: the subagent will run in its parent's permission mode, which may allow more`, 'permissionMode');
+    dropped = dropped.filter((field) => field !== 'permissionMode');
+  }
   if (dropped.length === 0) return;
   dropped = [...dropped].sort((a, b) => position(agent, a) - position(agent, b));
-  const names = dropped.map((field) => (field === 'permissionMode' ? `\`permissionMode: ${String(agent.permissionMode)}\`` : `\`${field}\``));
+  const names = dropped.map((field) => `\`${field}\``);
   context.report(agent, 'target/dropped-field', `The claude-agent-sdk target leaves out ${names.join(', ')}: the Agent SDK's AgentDefinition has no place for ${dropped.length === 1 ? 'it' : 'them'}`, dropped[0]);
 }
 
