@@ -17,6 +17,7 @@ import { validateFields } from './validate.js';
 import { lintAgent } from './lint.js';
 import { checkClaudeCode } from './claude-code-check.js';
 import { checkFrontmatterLimits } from './limits.js';
+import { checkToolsWritten } from './tools-guard.js';
 
 /** An agent before its record hash is computed. */
 export type AgentDraft = Omit<Agent, 'hash'>;
@@ -48,9 +49,10 @@ export function analyzeText(file: VFile, text: string, sha256: string, config: P
   const frontmatter = readFrontmatterSafely(parsed.frontmatter, locator, report);
   if (!frontmatter) return undefined;
   const normalized = normalizeAgent(frontmatter, file.path, report);
+  const toolsWritten = checkToolsWritten(parsed.frontmatter, frontmatter, locator, report);
   checkClaudeCode(text, parsed.frontmatter, frontmatter, { name: frontmatter.data.name, description: normalized.fields.description, model: frontmatter.data.model }, locator, report);
   const fields = validateFields(normalized.fields, frontmatter, report);
-  if (!fields || normalized.failed) return undefined;
+  if (!fields || normalized.failed || !toolsWritten) return undefined;
   const model = resolveModel(fields.name, fields.model, config.models, frontmatter, report);
   lintAgent({ fields, frontmatter, text, locator, body: parsed.body, bodyOffset: parsed.bodyOffset, sourcePath: file.path }, report);
 

@@ -129,9 +129,15 @@ describe('the tools invariant', () => {
         const { agent } = await analyzeCase(c);
         if (!agent) return;
         const head = frontmatterOf(c.text.replace(/\r\n?/g, '\n'));
-        if (/^tools[ \t]*:/m.test(head) || Object.hasOwn(agent.source.positions, 'tools')) expect(agent.tools, c.text).toBeDefined();
-        const written = wellFormed(c.text);
-        if (agent.tools) for (const tool of agent.tools) expect(written.includes(tool) || written.replace(/\r\n/g, '\n').includes(tool) || c.kind === 'yaml', tool).toBe(true);
+        // YAML: a top-level key that is `tools` however cased or spaced. Otherwise: any line that
+        // looks like one, however indented (the readers guess the structure).
+        const written =
+          c.kind === 'yaml' && agent.source.frontmatter === 'yaml'
+            ? Object.keys(c.data ?? {}).some((k) => k.replace(/[\s_-]/g, '').toLowerCase() === 'tools')
+            : /^[ \t]*["']?tools["']?[ \t]*:/im.test(head);
+        if (written || Object.hasOwn(agent.source.positions, 'tools')) expect(agent.tools, c.text).toBeDefined();
+        const text = wellFormed(c.text);
+        if (agent.tools) for (const tool of agent.tools) expect(text.includes(tool) || text.replace(/\r\n/g, '\n').includes(tool) || c.kind === 'yaml', tool).toBe(true);
       }),
       params(300),
     );

@@ -23,4 +23,28 @@ describe('fuzz finds', () => {
       { line: 2, column: 1, ruleId: 'frontmatter/yaml-syntax', reason: 'Frontmatter could not be read: Unresolved alias (the anchor must be set before the alias): a', fatal: true },
     ]);
   });
+
+  // Each of these compiled to an agent with *every* tool (tools absent) before the tools guard.
+  const widened: Record<string, { line: string; at: [number, number] }> = {
+    'no space after the colon (not YAML; recovered)': { line: 'tools:Read', at: [4, 1] },
+    'an indented tools line (read as a continuation)': { line: ' tools: Read', at: [4, 1] },
+    'a space before a glued colon': { line: 'tools :Read', at: [4, 1] },
+    'a case variant (valid YAML, an unknown key)': { line: 'Tools: Read', at: [4, 1] },
+    'a case variant of disallowedTools': { line: 'DisallowedTools: Bash', at: [4, 1] },
+  };
+  for (const [label, { line, at }] of Object.entries(widened)) {
+    it(`a tools key not read as the field is an error, never "all tools": ${label}`, () => {
+      for (const description of ['Use it for reviews', 'Use it: for reviews']) {
+        const { agent, messages } = analyze(`---\nname: tools-case\ndescription: ${description}\n${line}\n---\nBody of the agent.\n`);
+        expect(agent, `${description} / ${line}`).toBeUndefined();
+        expect(messages.filter((m) => m.fatal).map((m) => [m.ruleId, m.line, m.column])).toEqual([['agent/tools-unreadable', ...at]]);
+      }
+    });
+  }
+
+  it('exact tools keys in any valid spelling still read as the field', () => {
+    for (const line of ['tools : Read', 'tools\t: Read', '"tools": Read', "'tools': Read"]) {
+      expect(analyze(`---\nname: tools-case\ndescription: Use it: for reviews\n${line}\n---\nBody of the agent.\n`).agent?.tools, line).toEqual(['Read']);
+    }
+  });
 });
