@@ -30,6 +30,9 @@ export interface ReadSource {
   text: string | undefined;
 }
 
+/** Where a problem with the whole file is reported: every diagnostic has a position. */
+const FILE_START = { line: 1, column: 1 } as const;
+
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export async function readSource(input: ReadInput): Promise<ReadSource> {
@@ -41,19 +44,19 @@ export async function readSource(input: ReadInput): Promise<ReadSource> {
       const info = statSync(input.absolutePath);
       if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
       if (info.size > input.maxFileBytes) {
-        report('file/too-large', `File is ${info.size} bytes; the limit is ${input.maxFileBytes} (limits.maxFileBytes)`);
+        report('file/too-large', `File is ${info.size} bytes; the limit is ${input.maxFileBytes} (limits.maxFileBytes)`, FILE_START);
         return { file, sha256: '', text: undefined };
       }
       bytes = readFileSync(input.absolutePath);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
-      report('file/unreadable', `Cannot read file (${code}): ${(error as Error).message}`);
+      report('file/unreadable', `Cannot read file (${code}): ${(error as Error).message}`, FILE_START);
       return { file, sha256: '', text: undefined };
     }
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (bytes.length > input.maxFileBytes) {
-    report('file/too-large', `File is ${bytes.length} bytes; the limit is ${input.maxFileBytes} (limits.maxFileBytes)`);
+    report('file/too-large', `File is ${bytes.length} bytes; the limit is ${input.maxFileBytes} (limits.maxFileBytes)`, FILE_START);
     return { file, sha256, text: undefined };
   }
   if (bytes.length === 0) {

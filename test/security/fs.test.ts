@@ -87,6 +87,7 @@ describe('reading sources', () => {
     faults.list.push({ op: 'open', match: (p) => p === path.join(root, 'agents/two.md'), code: 'EACCES' });
     const result = await build({ config: configFor(root) });
     expect(fatal(result)).toEqual([{ file: 'agents/two.md', ruleId: 'file/unreadable', message: expect.stringMatching(/^Cannot read file \(EACCES\): EACCES: permission denied/) }]);
+    expect(result.diagnostics.find((d) => d.ruleId === 'file/unreadable')).toMatchObject({ line: 1, column: 1 });
     expect(result.write).toBeUndefined();
     expect(await snapshotDir(dist)).toEqual(before);
     await expectNoLeftovers(root);
@@ -100,6 +101,7 @@ describe('reading sources', () => {
     await rm(path.join(root, 'agents/gone.md'));
     const result = await compile(config, sources);
     expect(fatal(result)).toEqual([{ file: 'agents/gone.md', ruleId: 'file/unreadable', message: expect.stringContaining('(ENOENT)') }]);
+    expect(result.diagnostics.find((d) => d.ruleId === 'file/unreadable')).toMatchObject({ line: 1, column: 1 });
     expect(result.agents.map((a) => a.name)).toEqual(['one']);
     expect(result.output).toEqual([]);
   });

@@ -45,7 +45,7 @@ describe('resource bounds', () => {
     await writeFile(path.join(root, 'agents/huge.md'), big);
     const result = await compile(configFor(root));
     expect(result.diagnostics).toEqual([
-      expect.objectContaining({ file: 'agents/huge.md', ruleId: 'file/too-large', severity: 'error', message: 'File is 10485760 bytes; the limit is 1048576 (limits.maxFileBytes)' }),
+      expect.objectContaining({ file: 'agents/huge.md', line: 1, column: 1, ruleId: 'file/too-large', severity: 'error', message: 'File is 10485760 bytes; the limit is 1048576 (limits.maxFileBytes)' }),
     ]);
     expect(result.output).toEqual([]);
     const inHand = await analyze(big);
