@@ -48,5 +48,6 @@ export function checkToolsWritten(block: FrontmatterBlock, frontmatter: Frontmat
 
 function fieldFor(key: string): (typeof FIELDS)[number] | undefined {
   const squashed = key.replace(/[\s_-]/g, '').toLowerCase();
-  return FIELDS.find((field) => field.toLowerCase() === squashed);
+  // `tools:Read:` is valid YAML: the key `tools:Read` with no value.
+  return FIELDS.find((field) => field.toLowerCase() === squashed || squashed.startsWith(`${field.toLowerCase()}:`));
 }

@@ -31,6 +31,7 @@ describe('fuzz finds', () => {
     'a space before a glued colon': { line: 'tools :Read', at: [4, 1] },
     'a case variant (valid YAML, an unknown key)': { line: 'Tools: Read', at: [4, 1] },
     'a case variant of disallowedTools': { line: 'DisallowedTools: Bash', at: [4, 1] },
+    'a key glued to its value (valid YAML: the key `tools:Read`)': { line: 'tools:Read:', at: [4, 1] },
   };
   for (const [label, { line, at }] of Object.entries(widened)) {
     it(`a tools key not read as the field is an error, never "all tools": ${label}`, () => {
@@ -41,6 +42,23 @@ describe('fuzz finds', () => {
       }
     });
   }
+
+  it('a tools map with an empty tool name is unreadable (it crashed the claude-code target)', () => {
+    const { agent, messages } = analyze('---\nname: tools-case\ndescription: Use it\ntools:\n  "": true\n---\nBody of the agent.\n');
+    expect(agent).toBeUndefined();
+    expect(messages.filter((m) => m.fatal).map((m) => [m.ruleId, m.line, m.reason])).toEqual([['agent/tools-unreadable', 5, '`tools` has an empty tool name']]);
+  });
+
+  it('tools map keys are read like list items, so the claude-code target can write them back (it threw and crashed the build)', async () => {
+    const { claudeCodeTarget } = await import('../../src/targets/claude-code.js');
+    const { withHash } = await import('../../src/targets/json.js');
+    for (const [map, tools] of [['{"Read, Bash": true}', ['Read', 'Bash']], ['{" Read": true}', ['Read']], ['{"Read Grep": true, "Bash": false}', ['Read', 'Grep']]] as const) {
+      const { agent } = analyze(`---\nname: tools-case\ndescription: Use it\ntools: ${map}\n---\nBody of the agent.\n`);
+      expect(agent?.tools, map).toEqual(tools);
+      const [out] = claudeCodeTarget.emit([withHash(agent!)], { config, report: () => {} });
+      expect(out!.contents).toContain(`tools: ${tools.join(', ')}\n`);
+    }
+  });
 
   it('exact tools keys in any valid spelling still read as the field', () => {
     for (const line of ['tools : Read', 'tools\t: Read', '"tools": Read', "'tools': Read"]) {

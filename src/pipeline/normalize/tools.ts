@@ -33,11 +33,15 @@ export function readToolList(value: unknown): ToolListResult {
     const kept: string[] = [];
     const dropped: string[] = [];
     for (const [tool, enabled] of Object.entries(value)) {
-      if (enabled === true) kept.push(tool);
-      else if (enabled === false) dropped.push(tool);
+      // An empty name is no tool; as a list it could not even be written back (found by fuzzing).
+      if (tool.trim() === '') return { ok: false, reason: 'has an empty tool name', path: [tool] };
+      // A key is read like a list item (`Read, Bash: true` is two tools; ` Read` is `Read`), so
+      // every tool name is one the other forms could also produce and write back.
+      if (enabled === true) kept.push(...splitComma(tool));
+      else if (enabled === false) dropped.push(...splitComma(tool));
       else return { ok: false, reason: `\`${tool}\` maps to ${describe(enabled)}; a tool map needs true or false`, path: [tool] };
     }
-    return { ok: true, tools: kept, fromMap: { kept, dropped } };
+    return { ok: true, tools: dedupe(kept), fromMap: { kept: dedupe(kept), dropped } };
   }
   if (value === null) return { ok: false, reason: 'is empty; write `[]` for no tools, or remove the field for all tools' };
   return { ok: false, reason: `is ${describe(value)}, not a list of tool names` };
