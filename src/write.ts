@@ -56,7 +56,7 @@ export async function diffOutput(outDir: string, files: readonly OutputFile[]): 
   for (const file of files) {
     planned.add(file.path);
     if (!existing.has(file.path)) diff.missing.push(file.path);
-    else if (readFileSync(path.join(outDir, file.path), 'utf8') !== file.contents) diff.stale.push(file.path);
+    else if (readExisting(outDir, file.path) !== file.contents) diff.stale.push(file.path);
     else diff.unchanged.push(file.path);
   }
   for (const file of existing) if (!planned.has(file)) diff.extra.push(file);
@@ -135,6 +135,15 @@ export async function recoverOutDir(outDir: string): Promise<void> {
   }
   for (const entry of entries) {
     if (await exists(path.join(parent, entry))) await rm(path.join(parent, entry), { recursive: true, force: true });
+  }
+}
+
+/** A file of the previous build; unreadable is an OutputError (a clear message, exit 1), never a crash of `build --check`. */
+function readExisting(outDir: string, file: string): string {
+  try {
+    return readFileSync(path.join(outDir, file), 'utf8');
+  } catch (error) {
+    throw new OutputError(`Cannot read ${outDir}: ${(error as Error).message}`, outDir);
   }
 }
 

@@ -197,6 +197,14 @@ describe('writing outDir', () => {
     await expectNoLeftovers(root);
   });
 
+  it('EACCES reading dist/ during `agents build --check` (injected): exit 1 with the error, not a crash', async () => {
+    const { root, dist } = await projectWithDist();
+    faults.list.push({ op: 'open', match: (p) => p === path.join(dist, 'manifest.json'), code: 'EACCES' });
+    const run = await cli(root, 'build', '--check');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/agents: Cannot read .*dist: EACCES: permission denied/);
+  });
+
   it('a source error leaves dist/ untouched (no write at all)', async () => {
     const { root, dist, before } = await projectWithDist();
     await writeFile(path.join(root, 'agents/two.md'), '---\nname: two\n---\nno description\n');
