@@ -37,8 +37,8 @@ export interface SpawnedRun {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
-export function spawnCli(entry: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): SpawnedRun {
-  const child = spawn(process.execPath, [entry, ...args], { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnCli(entry: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] }): SpawnedRun {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry, ...args], { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));

@@ -21,8 +21,10 @@
  * AGENTC_CRASH_KILLS (default 20) and AGENTC_CRASH_AGENTS (default 150) scale the run;
  * AGENTC_CRASH_SEED replays one.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { build } from '../../src/build.js';
 import { recoverOutDir } from '../../src/write.js';
@@ -53,9 +55,9 @@ function prng(seed: number): () => number {
   };
 }
 
-function corpus(version: 'A' | 'B'): Record<string, string> {
+function corpus(version: 'A' | 'B', count = AGENTS): Record<string, string> {
   const files: Record<string, string> = {};
-  for (let i = 0; i < AGENTS; i++) {
+  for (let i = 0; i < count; i++) {
     const name = `agent-${String(i).padStart(4, '0')}`;
     const body = Array.from({ length: 30 }, (_, line) => `Line ${line} of the ${version} prompt for ${name}: do the work carefully and report back.`).join('\n');
     files[`agents/${name}.md`] = `---\nname: ${name}\ndescription: Use ${name} (version ${version}) when the task needs it. <example>user: help ${i}\\nassistant: I will use ${name}</example>\ntools: Read, Grep${version === 'B' ? ', Edit' : ''}\nmodel: sonnet\n---\n${body}\n`;
@@ -154,4 +156,61 @@ it(`dist/ is the previous or the new complete build after ${KILLS} SIGKILLs at r
 function equal(a: Record<string, string>, b: Record<string, string>): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
+/**
+ * The kill points that random kills rarely hit, made deterministic: a preloaded module wraps
+ * `fs.promises.rename`/`rm` so the build SIGKILLs itself right before moving dist/ aside, in
+ * the window between the two renames, or right after the swap before the old folder is removed.
+ */
+const KILL_AT = `
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+const point = process.env.AGENTC_KILL_AT;
+const die = () => process.kill(process.pid, 'SIGKILL');
+const rename = fs.promises.rename;
+fs.promises.rename = async (from, to) => {
+  if (point === 'before-swap' && String(to).includes('.agentc-old-')) die();
+  if (point === 'in-window' && String(from).includes('.agentc-tmp-')) die();
+  return rename(from, to);
+};
+const rm = fs.promises.rm;
+fs.promises.rm = async (target, options) => {
+  if (point === 'after-swap' && String(target).includes('.agentc-old-')) die();
+  return rm(target, options);
+};
+syncBuiltinESMExports();
+`;
+
+for (const [point, expected] of [['before-swap', 'A'], ['in-window', 'A'], ['after-swap', 'B']] as const) {
+  it(`killed ${point}: dist/ is build ${expected} after the next build's recovery, and no folders pile up`, { timeout: 120_000 }, async () => {
+    const small = { A: corpus('A', 5), B: corpus('B', 5) };
+    const want = { A: await reference(small.A), B: await reference(small.B) };
+    const root = await makeProject(small.A, CONFIG);
+    const dist = path.join(root, 'dist');
+    expect((await spawnCli(entry, ['build'], { cwd: root }).done).code).toBe(0);
+    const preload = path.join(root, 'kill-at.mjs');
+    await writeFile(preload, KILL_AT);
+    await writeSources(root, small.B);
+    const killed = await spawnCli(entry, ['build'], { cwd: root, env: { AGENTC_KILL_AT: point }, nodeArgs: ['--import', pathToFileURL(preload).href] }).done;
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    const leftovers = (await readdir(root)).filter((e) => e.startsWith('.dist.agentc-'));
+    if (point === 'in-window') {
+      // The window itself: no dist/, the previous build complete beside it.
+      expect(existsSync(dist)).toBe(false);
+      const old = leftovers.find((e) => e.startsWith('.dist.agentc-old-'))!;
+      expect(await snapshotDir(path.join(root, old))).toEqual(want.A);
+    } else {
+      expect(await snapshotDir(dist)).toEqual(point === 'before-swap' ? want.A : want.B);
+    }
+    expect(leftovers.length).toBeGreaterThan(0);
+    // The next build recovers first; check it with unchanged sources (B) so it rebuilds B.
+    await recoverOutDir(dist);
+    expect(await snapshotDir(dist)).toEqual(want[expected]);
+    expect((await readdir(root)).filter((e) => e.startsWith('.dist.agentc-'))).toEqual([]);
+    const next = await spawnCli(entry, ['build'], { cwd: root }).done;
+    expect(next.code, next.stderr).toBe(0);
+    expect(await snapshotDir(dist)).toEqual(want.B);
+    expect((await readdir(root)).filter((e) => e.includes('agentc-'))).toEqual([]);
+  });
 }
