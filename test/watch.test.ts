@@ -159,6 +159,21 @@ describe('watch mode', () => {
     await expectFresh(root);
   });
 
+  it('a config broken from the start is reported, then fixing it builds', async () => {
+    const root = await makeProject({ 'agents/a.md': GOOD('alpha') });
+    await writeFile(path.join(root, 'agents.config.mjs'), 'export default { include: [] };\n');
+    const builder = createBuilder({ cwd: root, debounceMs: 10 });
+    const failed = builder.once('config:error');
+    const handle = await builder.watch();
+    open.push({ builder, handle });
+    expect((await failed).error.name).toBe('ConfigError');
+    expect(builder.config).toBeUndefined();
+    const done = buildWhere(builder, (s) => s.reason === 'config');
+    await writeFile(path.join(root, 'agents.config.mjs'), `export default { include: ['agents/**/*.md'] };\n`);
+    expect(names(await done)).toEqual(['alpha']);
+    await expectFresh(root);
+  });
+
   it('runs one build at a time; changes during a build queue one more', async () => {
     const { root, builder } = await watchProject({ 'agents/a.md': GOOD('alpha'), 'agents/b.md': GOOD('beta') });
     const log: string[] = [];
