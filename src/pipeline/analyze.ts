@@ -18,6 +18,7 @@ import { lintAgent } from './lint.js';
 import { checkClaudeCode } from './claude-code-check.js';
 import { checkFrontmatterLimits } from './limits.js';
 import { checkToolsWritten } from './tools-guard.js';
+import { checkJsonData } from './json-data.js';
 
 /** An agent before its record hash is computed. */
 export type AgentDraft = Omit<Agent, 'hash'>;
@@ -47,7 +48,7 @@ export function analyzeText(file: VFile, text: string, sha256: string, config: P
   const locator = createLocator(text);
   if (!checkFrontmatterLimits(parsed.frontmatter, locator, report, config.limits)) return undefined;
   const frontmatter = readFrontmatterSafely(parsed.frontmatter, locator, report);
-  if (!frontmatter) return undefined;
+  if (!frontmatter || !checkJsonData(frontmatter, report)) return undefined;
   const normalized = normalizeAgent(frontmatter, file.path, report);
   const toolsWritten = checkToolsWritten(parsed.frontmatter, frontmatter, locator, report);
   checkClaudeCode(text, parsed.frontmatter, frontmatter, { name: frontmatter.data.name, description: normalized.fields.description, model: frontmatter.data.model }, locator, report);

@@ -60,6 +60,27 @@ describe('fuzz finds', () => {
     }
   });
 
+  // JSON.stringify turned these into {}, null or a string while the JS modules disagreed, and the
+  // claude-code target threw (crashing the build) on the dialect's `!!binary`. Positioned at the
+  // value after its tag (the yaml node's range).
+  const nonJson: Record<string, [string, number, number, string]> = {
+    '!!binary': ['extra: !!binary AAAA', 4, 17, '`extra` is binary data (!!binary)'],
+    '!!set': ['hooks:\n  s: !!set {a, b}', 5, 12, '`hooks.s` is a set (!!set)'],
+    '!!omap': ['extra: [1, !!omap [a: 1]]', 4, 19, '`extra.1` is an ordered map (!!omap)'],
+    '!!timestamp': ['when: !!timestamp 2020-01-01', 4, 19, '`when` is a timestamp (!!timestamp)'],
+    '.inf': ['extra: .inf', 4, 8, '`extra` is the number Infinity'],
+    '.nan in the dialect': ['extra: .nan\nnote: a: b', 4, 8, '`extra` is the number NaN'],
+  };
+  for (const [label, [line, l, c, start]] of Object.entries(nonJson)) {
+    it(`a value JSON cannot hold is an error at its position: ${label}`, () => {
+      const { agent, messages } = analyze(`---\nname: json-case\ndescription: Use it\n${line}\n---\nBody of the agent.\n`);
+      expect(agent).toBeUndefined();
+      expect(messages.filter((m) => m.fatal).map((m) => [m.ruleId, m.line, m.column, m.reason])).toEqual([
+        ['agent/invalid-field', l, c, `${start}, which JSON cannot hold; write it as a string, number, list or map`],
+      ]);
+    });
+  }
+
   it('exact tools keys in any valid spelling still read as the field', () => {
     for (const line of ['tools : Read', 'tools\t: Read', '"tools": Read', "'tools': Read"]) {
       expect(analyze(`---\nname: tools-case\ndescription: Use it: for reviews\n${line}\n---\nBody of the agent.\n`).agent?.tools, line).toEqual(['Read']);
