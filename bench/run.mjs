@@ -55,7 +55,7 @@ function tools(root) {
     {
       id: 'agentc-cold',
       label: hasNoCache ? 'agentc cold (--no-cache)' : 'agentc cold',
-      prepare: clean('dist', '.floor-unused'),
+      prepare: clean('dist'),
       argv: [process.execPath, agentsBin, 'build', ...(hasNoCache ? ['--no-cache'] : [])],
     },
   ];
