@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Point, Range, Report } from '../diagnostics.js';
 import type { AgentFields } from '../ir.js';
 import { closest } from '../util/closest.js';
-import type { Locator } from '../util/text.js';
+import { codePointLength, type Locator } from '../util/text.js';
 import type { Frontmatter } from './frontmatter/index.js';
 
 /**
@@ -75,7 +75,7 @@ export function lintAgent(input: LintInput, report: Report): void {
     const what = prompt.length === 0 ? 'is empty' : `is ${prompt.length} characters`;
     report('agent/prompt-short', `The system prompt (the body after the frontmatter) ${what}; write at least ${PROMPT_MIN} characters of instructions`, bodyAt);
   }
-  const length = [...input.body].length;
+  const length = codePointLength(input.body);
   if (length > PROMPT_MAX) {
     report('agent/prompt-long', `The system prompt is ${thousands(length)} characters, over ${thousands(PROMPT_MAX)}; a long prompt costs context on every call`, bodyAt);
   }
