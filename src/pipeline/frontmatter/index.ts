@@ -9,7 +9,7 @@ import type { FrontmatterBlock } from '../parse.js';
 import { readClaudeCodeFallback } from './claude-code.js';
 import { matchKeyLine, splitLines } from './lines.js';
 import { readRecovered } from './recover.js';
-import { NotMappingError, readStrictYaml } from './strict.js';
+import { readStrictYaml } from './strict.js';
 import type { Frontmatter } from './types.js';
 
 export type { Frontmatter, FrontmatterMode, FieldPath } from './types.js';
@@ -33,8 +33,9 @@ export function readFrontmatter(block: FrontmatterBlock, locator: Locator, repor
   let claudeCode: Frontmatter | undefined;
   try {
     claudeCode = readClaudeCodeFallback(block.raw, block.offset, locator);
-  } catch (notMapping) {
-    if (!(notMapping instanceof NotMappingError)) throw notMapping;
+  } catch {
+    // Not a mapping, or YAML's own limits (an alias to nothing, too many aliases): not Claude Code's reading either.
+    claudeCode = undefined;
   }
   if (claudeCode) {
     report('frontmatter/dialect', `Frontmatter is not valid YAML (${error.message}, at ${where}); read the way Claude Code reads it`, errorAt);

@@ -51,7 +51,15 @@ export function normalizeAgent(frontmatter: Frontmatter, sourcePath: string, rep
 
   for (const key of TOOL_FIELDS) {
     if (!Object.hasOwn(frontmatter.data, key)) continue;
-    const result = readToolList(frontmatter.data[key]);
+    const value = frontmatter.data[key];
+    if (key === 'tools' && frontmatter.mode !== 'yaml' && typeof value === 'string' && /(?:^|\s)#/.test(value)) {
+      // YAML would read `# ...` as a comment, Claude Code's fallback as more tools: don't guess which grant was meant.
+      report('agent/tools-unreadable', '`tools` holds ` #`: YAML reads the rest as a comment, Claude Code as more tools; remove the comment', frontmatter.locate([key]));
+      delete fields[key];
+      ok = false;
+      continue;
+    }
+    const result = readToolList(value);
     if (!result.ok) {
       report('agent/tools-unreadable', `\`${key}\` ${result.reason}`, frontmatter.locate([key, ...(result.path ?? [])]));
       delete fields[key];
