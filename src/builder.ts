@@ -23,6 +23,7 @@ import { compareCodeUnits } from './util/text.js';
 import { VERSION } from './version.js';
 import { writeChanges } from './write-changes.js';
 import { MARKER_FILE, writeOutput } from './write.js';
+import { mapLimit } from './util/map-limit.js';
 
 export interface BuilderOptions extends LoadConfigOptions {
   /** A config already loaded; config files are then not watched or reloaded. */
@@ -625,17 +626,4 @@ function existingAncestor(p: string, root: string): string {
   let current = p;
   while (!existsSync(current) && current !== root && path.dirname(current) !== current) current = path.dirname(current);
   return current;
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }

@@ -15,6 +15,7 @@ import { withHash } from './targets/json.js';
 import type { OutputFile, Target, TargetReport } from './targets/types.js';
 import { compareCodeUnits } from './util/text.js';
 import { withMarker } from './write.js';
+import { mapLimit } from './util/map-limit.js';
 
 export interface CompileResult {
   /** Valid agents, sorted by name. */
@@ -99,18 +100,6 @@ function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return compareCodeUnits(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || compareCodeUnits(a.ruleId, b.ruleId);
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}
 
 /** A VFile for a problem that belongs to no source (the config, the output folder). */
 export function projectFile(config: Pick<ResolvedConfig, 'root' | 'file'>): VFile {

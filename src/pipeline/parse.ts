@@ -1,21 +1,20 @@
 /**
  * Stage 2b, parse: text -> the frontmatter block and the body.
  *
- * The frontmatter block is found by a fence scan that gives exactly remark-frontmatter's `yaml`
- * node (checked against it in test/parse-head.test.ts): the frontmatter is all the compiler
- * needs, and building an mdast of every body would cost ~20x more. The body stays the exact
- * source text after the closing fence line; its mdast is built on demand by `bodyTree()`
- * (the unified processor, remark-parse + remark-frontmatter) for the stages that want one.
+ * The unified processor (remark-parse + remark-frontmatter) parses the head of the file, up to
+ * the closing fence a cheap line scan finds: its `yaml` node is the frontmatter. The body is
+ * not parsed: building an mdast of every body would cost ~20x more, and no stage needs one
+ * today. The body stays the exact source text after the closing fence line; `bodyTree()`
+ * builds its mdast on demand for the stages that want one.
  */
 import type { Root } from 'mdast';
 import { createRequire } from 'node:module';
 import type { Point, Report } from '../diagnostics.js';
 
-// The unified processor is loaded on first use: no build stage needs a body tree today, and
-// loading unified + remark-parse was a tenth of a whole-process build's start-up.
+// Loaded on first use, so commands that parse nothing (--help, a bad config) start fast.
 const require = createRequire(import.meta.url);
 let processor: { parse(text: string): Root } | undefined;
-function bodyProcessor(): { parse(text: string): Root } {
+function markdownProcessor(): { parse(text: string): Root } {
   if (!processor) {
     const { unified } = require('unified') as typeof import('unified');
     const remarkParse = (require('remark-parse') as typeof import('remark-parse')).default;
@@ -61,14 +60,14 @@ export function parseSource(text: string, report: Report): ParsedSource | undefi
     });
     return undefined;
   }
-  // The block is what remark-frontmatter's `yaml` node holds: the lines between the fences,
-  // without the line ending before the closing fence. Sliced directly, since running micromark
-  // over the head only to find the fences the scan already found was ~40% of a build
-  // (test/parse-head.test.ts checks this against remark-frontmatter).
+  const node = markdownProcessor().parse(text.slice(0, headEnd)).children[0];
+  if (node?.type !== 'yaml') {
+    // The fence scan and remark-frontmatter disagree: report rather than guess.
+    report('frontmatter/missing', 'Could not read the frontmatter block at the top of the file', { line: 1, column: 1 });
+    return undefined;
+  }
+  const raw = node.value;
   const offset = firstBreak + 1;
-  const closeStart = text.lastIndexOf('\n', headEnd - 1) + 1;
-  const rawEnd = closeStart - 1 - (text[closeStart - 2] === '\r' ? 1 : 0);
-  const raw = text.slice(offset, Math.max(offset, rawEnd));
   let bodyOffset = headEnd;
   if (text[bodyOffset] === '\r' && text[bodyOffset + 1] === '\n') bodyOffset += 2;
   else if (text[bodyOffset] === '\n') bodyOffset += 1;
@@ -78,7 +77,7 @@ export function parseSource(text: string, report: Report): ParsedSource | undefi
     frontmatter: { raw, offset, start: { line: 1, column: 1 } },
     body,
     bodyOffset,
-    bodyTree: () => (tree2 ??= bodyProcessor().parse(body)),
+    bodyTree: () => (tree2 ??= markdownProcessor().parse(body)),
   };
 }
 
