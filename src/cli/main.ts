@@ -18,7 +18,15 @@ const COMMANDS: readonly Command[] = [buildCommand, checkCommand, devCommand, fi
 
 function help(): string {
   const commands = COMMANDS.map((c) => `  agents ${c.name.padEnd(20)} ${c.summary}`);
-  const own = COMMANDS.flatMap((c) => (c.optionsHelp ?? []).map((line) => `${line} (${c.name})`));
+  // Each command's own options, once each, with the commands that take them.
+  const takenBy = new Map<string, string[]>();
+  for (const command of COMMANDS) {
+    for (const line of command.optionsHelp ?? []) {
+      const text = line.trim();
+      takenBy.set(text, [...(takenBy.get(text) ?? []), command.name]);
+    }
+  }
+  const own = [...takenBy].map(([text, names]) => `      ${text} (${names.join(', ')})`);
   return `agents ${VERSION}: compile agent markdown files into a deployable bundle
 
 Usage
