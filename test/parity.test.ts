@@ -21,15 +21,8 @@ import { readFrontmatter } from '../src/pipeline/frontmatter/index.js';
 import { normalizeAgent, normalizeModel } from '../src/pipeline/normalize/index.js';
 import { parseSource } from '../src/pipeline/parse.js';
 import { createLocator } from '../src/util/text.js';
-import { FIXTURES, FIXTURE_CONFIG, REPO, SHARED, configFor } from './helpers/project.js';
+import { FIXTURES, FIXTURE_CONFIG, REPO, SHARED, configFor, type ClaudeCodeAnswer as Answer } from './helpers/project.js';
 
-interface Answer {
-  sha256: string;
-  loaded: boolean;
-  name?: string;
-  description?: string;
-  model?: string | null;
-}
 
 const record = JSON.parse(readFileSync(path.join(FIXTURES, 'claude-code-parity.json'), 'utf8')) as { claudeCode: string; files: Record<string, Answer> };
 const config = configFor(REPO, FIXTURE_CONFIG);

@@ -83,3 +83,13 @@ export async function snapshotDir(dir: string): Promise<Record<string, string>> 
   }
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
+
+/** One recorded answer of the real Claude Code (test/fixtures/claude-code-*parity.json). */
+export interface ClaudeCodeAnswer {
+  /** sha256 of the file the answer is about. */
+  sha256: string;
+  loaded: boolean;
+  name?: string;
+  description?: string;
+  model?: string | null;
+}

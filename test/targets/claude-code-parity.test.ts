@@ -14,15 +14,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile, emit } from '../../src/compile.js';
 import { resolveConfig } from '../../src/config/load.js';
-import { CORPUS, FIXTURES } from '../helpers/project.js';
+import { CORPUS, FIXTURES, type ClaudeCodeAnswer as Answer } from '../helpers/project.js';
 
-interface Answer {
-  sha256: string;
-  loaded: boolean;
-  name?: string;
-  description?: string;
-  model?: string | null;
-}
 const recorded = JSON.parse(readFileSync(path.join(FIXTURES, 'claude-code-output-parity.json'), 'utf8')) as {
   claudeCode: string;
   config: unknown;
