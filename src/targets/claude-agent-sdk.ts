@@ -10,7 +10,8 @@
  * SDK's own mutable arrays, so it is assignable to the SDK's `Options['agents']`.
  */
 import { EFFORT_LEVELS, MEMORY_SCOPES, type Agent } from '../ir.js';
-import { GENERATED_HEADER, JS_EXT, jsValue, transpile, unionType, type ModuleFormat } from './js.js';
+import { GENERATED_HEADER, JS_EXT, jsValue, propertyKey, transpile, unionType, type ModuleFormat } from './js.js';
+import { memoByIdentity } from '../util/memo.js';
 import { dualExport, jsonData } from './ts.js';
 import type { EmitContext, OutputFile, Target } from './types.js';
 
@@ -113,16 +114,23 @@ export default agents;
 `;
 }
 
+const renderedDefinition = memoByIdentity((agent: Agent) => {
+  const { definition, dropped } = toAgentDefinition(agent);
+  return { dropped, text: jsValue(definition, { freeze: false, indent: '  ' }) };
+});
+
 export const claudeAgentSdkTarget: Target = {
   name: 'claude-agent-sdk',
   emit(agents, context) {
-    const definitions = agents.map((agent): [string, SdkAgentDefinition] => {
-      const { definition, dropped } = toAgentDefinition(agent);
+    // jsValue's object layout, assembled from per-agent pieces (memoized: a watch rebuild
+    // re-renders only the agents that changed).
+    const entries = agents.map((agent) => {
+      const { dropped, text } = renderedDefinition(agent);
       reportDropped(agent, dropped, context);
-      return [agent.name, definition];
+      return `  ${propertyKey(agent.name)}: ${text}`;
     });
     const names = agents.map((agent) => agent.name);
-    const value = jsValue(Object.fromEntries(definitions));
+    const value = entries.length === 0 ? '{}' : `{\n${entries.join(',\n')}\n}`;
     const files: OutputFile[] = [];
     for (const format of ['esm', 'cjs'] as const satisfies readonly ModuleFormat[]) {
       files.push({ path: `claude-agent-sdk${JS_EXT[format].js}`, contents: GENERATED_HEADER + sdkModule(value, format) });

@@ -10,6 +10,7 @@ import type { Agent } from '../ir.js';
 import { roundTrips, stringifyFrontmatter } from '../pipeline/frontmatter/stringify.js';
 import { readToolList } from '../pipeline/normalize/tools.js';
 import type { OutputFile, Target } from './types.js';
+import { memoByIdentity } from '../util/memo.js';
 
 export const CLAUDE_CODE_DIR = 'claude-code';
 
@@ -69,9 +70,7 @@ export function claudeCodeFrontmatter(fields: Iterable<readonly [string, unknown
   return broken;
 }
 
-export function claudeCodeFile(agent: Agent): string {
-  return `---\n${claudeCodeFrontmatter(claudeCodeFields(agent))}---\n${agent.prompt}`;
-}
+export const claudeCodeFile = memoByIdentity((agent: Agent): string => `---\n${claudeCodeFrontmatter(claudeCodeFields(agent))}---\n${agent.prompt}`);
 
 export const claudeCodeTarget: Target = {
   name: 'claude-code',

@@ -11,7 +11,7 @@ export function stringLiteral(text: string): string {
 }
 
 /** An object key: a string literal, or computed for `__proto__` (a literal one sets the prototype). */
-function propertyKey(key: string): string {
+export function propertyKey(key: string): string {
   return key === '__proto__' ? `[${stringLiteral(key)}]` : stringLiteral(key);
 }
 

@@ -13,6 +13,7 @@ import { EFFORT_LEVELS, ISOLATION_MODES, MEMORY_SCOPES, PERMISSION_MODES, type A
 import { GENERATED_HEADER, JS_EXT, jsValue, literalType, stringLiteral, transpile, unionType, type ModuleFormat } from './js.js';
 import { transpileEach } from './transpile-batch.js';
 import type { OutputFile, PackageExport, Target } from './types.js';
+import { memoByIdentity } from '../util/memo.js';
 
 const FORMATS: readonly ModuleFormat[] = ['esm', 'cjs'];
 
@@ -154,19 +155,23 @@ export default agents;
 `;
 }
 
+/** Per agent, memoized by identity: a watch rebuild re-renders only the agents that changed. */
+const agentValue = memoByIdentity((agent: Agent) => jsValue(jsonData(agent), { freeze: true }));
+const agentDeclarations = memoByIdentity((agent: Agent): Record<ModuleFormat, string> => ({ esm: agentDeclaration(agent, 'esm'), cjs: agentDeclaration(agent, 'cjs') }));
+
 export const tsTarget: Target = {
   name: 'ts',
   emit(agents) {
     const files: OutputFile[] = [];
     // Every agent module in both formats through a few esbuild calls, not one per module (same bytes).
-    const modules = transpileEach(agents.map((agent) => jsValue(jsonData(agent), { freeze: true })), agentModuleSource, FORMATS);
+    const modules = transpileEach(agents.map(agentValue), agentModuleSource, FORMATS);
     for (const format of FORMATS) {
       const ext = JS_EXT[format];
       files.push({ path: `index${ext.js}`, contents: GENERATED_HEADER + transpile(indexModule(agents, format), format) });
       files.push({ path: `index${ext.dts}`, contents: indexDeclaration(agents, format) });
       for (const [i, agent] of agents.entries()) {
         files.push({ path: `agents/${agent.name}${ext.js}`, contents: GENERATED_HEADER + modules.get(format)![i]! });
-        files.push({ path: `agents/${agent.name}${ext.dts}`, contents: agentDeclaration(agent, format) });
+        files.push({ path: `agents/${agent.name}${ext.dts}`, contents: agentDeclarations(agent)[format] });
       }
     }
     return files;
