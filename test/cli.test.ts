@@ -160,3 +160,14 @@ describe('bad input leaves the previous dist/ untouched', () => {
     });
   }
 });
+
+describe('config loading', () => {
+  it('removes the bundled config a killed process left behind, and only that', async () => {
+    const root = await makeProject({ 'agents/good-agent.md': GOOD });
+    // A pid that cannot be running, and this process's own (running) pid.
+    await writeFile(path.join(root, '.agentc-config-999999999-0badc0de.mjs'), 'export default {};\n');
+    await writeFile(path.join(root, `.agentc-config-${process.pid}-0badc0de.mjs`), 'export default {};\n');
+    expect((await cli(root, 'check')).code).toBe(0);
+    expect(readdirSync(root).filter((f) => f.startsWith('.agentc-config-'))).toEqual([`.agentc-config-${process.pid}-0badc0de.mjs`]);
+  });
+});

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -95,7 +95,8 @@ async function importConfig(file: string): Promise<{ value: unknown; dependencie
     .map((input) => path.resolve(process.cwd(), input))
     .sort();
   // Written beside the config so its bare imports resolve from the project's node_modules.
-  const temp = path.join(dir, `.agentc-config-${process.pid}-${randomBytes(4).toString('hex')}.mjs`);
+  await removeStaleBundles(dir);
+  const temp = path.join(dir, `${BUNDLE_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}.mjs`);
   try {
     await writeFile(temp, result.outputFiles[0]!.contents);
     const module = (await import(pathToFileURL(temp).href)) as { default?: unknown };
@@ -109,5 +110,31 @@ async function importConfig(file: string): Promise<{ value: unknown; dependencie
     throw new ConfigError(`Cannot load ${path.basename(file)}: ${(error as Error).message}`, file);
   } finally {
     await rm(temp, { force: true });
+  }
+}
+
+const BUNDLE_PREFIX = '.agentc-config-';
+
+/** Bundles left by a process killed while loading its config (their pid no longer runs). */
+async function removeStaleBundles(dir: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const pid = Number(/^\.agentc-config-(\d+)-[0-9a-f]+\.mjs$/.exec(entry)?.[1]);
+    if (pid && !isRunning(pid)) await rm(path.join(dir, entry), { force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
