@@ -2,17 +2,16 @@
  * The compiler without I/O on the output side: discover + analyze every file + cross-file
  * checks + emit. Returns agents, output files and diagnostics; never prints, never exits.
  */
-import path from 'node:path';
-import { VFile } from 'vfile';
+import type { VFile } from 'vfile';
 import type { ResolvedConfig } from './config/schema.js';
 import { reporterFor, toDiagnostic, type Diagnostic } from './diagnostics.js';
 import type { Agent } from './ir.js';
 import { analyzeFile, type AnalyzedFile } from './pipeline/analyze.js';
 import { crossCheck } from './pipeline/cross-check.js';
 import { discover, type SourcePath } from './pipeline/discover.js';
-import { BUILTIN_TARGETS, emitTargets } from './targets/index.js';
+import { emitTargets } from './targets/index.js';
 import { withHash } from './targets/json.js';
-import type { OutputFile, Target, TargetReport } from './targets/types.js';
+import type { OutputFile, TargetReport } from './targets/types.js';
 import { compareCodeUnits } from './util/text.js';
 import { withMarker } from './write.js';
 import { mapLimit } from './util/map-limit.js';
@@ -29,8 +28,6 @@ export interface CompileResult {
   output: OutputFile[];
 }
 
-/** The built-in targets; `config.targets` chooses among them (and may add plugins). */
-export const TARGETS: readonly Target[] = Object.values(BUILTIN_TARGETS);
 
 /** Files are read this many at a time: enough to hide I/O latency, few enough for file handles. */
 const READ_CONCURRENCY = 64;
@@ -100,8 +97,3 @@ function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return compareCodeUnits(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || compareCodeUnits(a.ruleId, b.ruleId);
 }
 
-
-/** A VFile for a problem that belongs to no source (the config, the output folder). */
-export function projectFile(config: Pick<ResolvedConfig, 'root' | 'file'>): VFile {
-  return new VFile({ path: config.file ? path.relative(config.root, config.file) || path.basename(config.file) : '.' });
-}

@@ -70,12 +70,6 @@ export function toDiagnostic(message: VFileMessage, filePath: string): Diagnosti
   };
 }
 
-export function countBySeverity(diagnostics: readonly Diagnostic[]): Record<Severity, number> {
-  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  for (const d of diagnostics) counts[d.severity]++;
-  return counts;
-}
-
 export function isKnownRule(id: string): id is RuleId {
   return Object.hasOwn(RULES, id);
 }

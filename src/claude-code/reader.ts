@@ -102,13 +102,13 @@ export function claudeCodeFrontmatter(text: string): { raw: string; offset: numb
  * Read a file's text as Claude Code does. `known` lets a caller that already parsed the same
  * frontmatter text as valid YAML skip a second parse.
  */
-export function readLikeClaudeCode(text: string, known?: { raw: string; value: unknown }): ClaudeCodeReading {
+export function readLikeClaudeCode(text: string, known?: { raw: string; value: unknown; exact?: boolean }): ClaudeCodeReading {
   const frontmatter = claudeCodeFrontmatter(text);
   if (frontmatter === undefined) return { loaded: false, why: 'no-frontmatter', reason: 'it has no frontmatter block' };
   const { raw, offset } = frontmatter;
   let value: unknown;
-  // The same text up to its closing line break parses to the same values.
-  if (known && (raw === known.raw || raw === `${known.raw}\n` || raw === `${known.raw}\r\n`)) {
+  // The same text up to its closing line break parses to the same values (YAML ignores that break).
+  if (known && (raw === known.raw || (!known.exact && (raw === `${known.raw}\n` || raw === `${known.raw}\r\n`)))) {
     value = known.value;
   } else {
     const first = parseYamlLikeClaudeCode(raw);
@@ -137,11 +137,7 @@ function readFields(value: unknown): Fields {
   if (!name || typeof name !== 'string') return { loaded: false, why: 'name', reason: name === undefined ? 'it has no `name`' : '`name` is not a non-empty string' };
   if (name.startsWith('-') || name.includes(':')) return { loaded: false, why: 'name', reason: '`name` starts with `-` or contains `:`' };
   if (typeof description !== 'string') return { loaded: false, why: 'description', reason: description === undefined || description === null ? 'it has no `description`' : '`description` is not a string' };
-  let readModel: string | null = null;
-  if (typeof model === 'string' && model.trim().length > 0) {
-    const trimmed = model.trim();
-    readModel = trimmed.toLowerCase() === 'inherit' ? 'inherit' : trimmed;
-  }
+  const readModel = typeof model === 'string' && model.trim().length > 0 ? claudeCodeModel(model) : null;
   return { loaded: true, name, description: description.replaceAll('\\n', '\n'), model: readModel };
 }
 
@@ -155,3 +151,9 @@ function whyNotYaml(raw: string, line: number): string {
   return 'its frontmatter is not valid YAML, and a value continues onto the next line';
 }
 
+
+/** Claude Code trims the model and reads any case of `inherit` as `inherit`. */
+export function claudeCodeModel(model: string): string {
+  const trimmed = model.trim();
+  return trimmed.toLowerCase() === 'inherit' ? 'inherit' : trimmed;
+}

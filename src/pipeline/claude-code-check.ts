@@ -21,7 +21,11 @@ export interface AgentcReading {
 }
 
 export function checkClaudeCode(text: string, block: FrontmatterBlock, frontmatter: Frontmatter, reading: AgentcReading, locator: Locator, report: Report): void {
-  const claudeCode = readLikeClaudeCode(text, frontmatter.mode === 'yaml' ? { raw: block.raw, value: frontmatter.data } : undefined);
+  // YAML and Claude Code's fallback are the readings Claude Code itself makes of the same text
+  // (duplicate keys: the last wins in both), so their values need not be parsed a second time.
+  // The fallback's only if the text is the same to the byte: a last line that ends in `\r` for
+  // Claude Code (CRLF) is not rewritten, so there its reading differs.
+  const claudeCode = readLikeClaudeCode(text, known(block, frontmatter));
   if (!claudeCode.loaded) {
     // agentc reports a missing or mistyped description itself, as an error.
     if (claudeCode.why === 'description' && typeof reading.description !== 'string') return;
@@ -41,4 +45,10 @@ export function checkClaudeCode(text: string, block: FrontmatterBlock, frontmatt
   const detail = differences.map(([field, theirs]) => `\`${field}\` as ${JSON.stringify(theirs && theirs.length > 60 ? `${theirs.slice(0, 60)}…` : theirs)}`).join(', ');
   const advice = cut ? 'avoid `---` inside frontmatter values' : '`agents fix` rewrites it so both read the same';
   report('claude-code/differs', `Claude Code reads this file differently${cut}: ${detail}; ${advice}`, frontmatter.locate([differences[0]![0]], 'key')?.start ?? { line: 1, column: 1 });
+}
+
+function known(block: FrontmatterBlock, frontmatter: Frontmatter): { raw: string; value: unknown; exact?: boolean } | undefined {
+  if (frontmatter.mode === 'yaml') return { raw: block.raw, value: frontmatter.data };
+  if (frontmatter.mode === 'claude-code') return { raw: `${block.raw}\n`, value: frontmatter.data, exact: true };
+  return undefined;
 }

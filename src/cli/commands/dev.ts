@@ -5,7 +5,7 @@
 import { createBuilder, type BuildSummary } from '../../builder.js';
 import type { CliIO, Command, OptionValues } from '../command.js';
 import { exitCodeOfError, reporterOf } from '../output.js';
-import { formatPretty, type ReporterName } from '../reporters.js';
+import { formatPretty } from '../reporters.js';
 
 export const devCommand: Command = {
   name: 'dev',

@@ -10,6 +10,7 @@ import type { Frontmatter } from '../frontmatter/index.js';
 import { setOwn } from '../frontmatter/types.js';
 import { splitDescription } from './description.js';
 import { readToolList } from './tools.js';
+import { claudeCodeModel } from '../../claude-code/reader.js';
 
 export interface NormalizedAgent {
   /** Known fields, shapes unified, not yet validated. */
@@ -87,8 +88,5 @@ export function normalizeAgent(frontmatter: Frontmatter, sourcePath: string, rep
   return { fields, summary, examples, extra, failed: !ok };
 }
 
-/** Claude Code trims the model and reads any case of `inherit` as `inherit`; so does agentc. */
-export function normalizeModel(model: string): string {
-  const trimmed = model.trim();
-  return trimmed.toLowerCase() === 'inherit' ? 'inherit' : trimmed;
-}
+/** agentc reads the model as Claude Code does: trimmed, any case of `inherit` as `inherit`. */
+export const normalizeModel = claudeCodeModel;
