@@ -78,12 +78,22 @@ export const AgentSchema = z.object({
 export type Agent = z.infer<typeof AgentSchema>;
 export type AgentExample = z.infer<typeof Example>;
 
-export const MANIFEST_SCHEMA_VERSION = 1;
+/** 2: manifest.json became an index; each agent's full record (with its prompt) is in its own file. */
+export const MANIFEST_SCHEMA_VERSION = 2;
+
+/** An agent in manifest.json: its record without `prompt`, and where the full record is. */
+export const ManifestEntrySchema = z.object({
+  name: AgentSchema.shape.name,
+  file: z.string().describe('The full record, prompt included, relative to manifest.json: agents/<name>.json.'),
+  ...AgentSchema.omit({ name: true, prompt: true }).shape,
+  hash: z.string().describe('sha256 of the full agent record (prompt included) without `hash`: the `hash` of its file.'),
+});
+export type ManifestEntry = z.infer<typeof ManifestEntrySchema>;
 
 export const ManifestSchema = z.object({
   $schema: z.string().optional(),
   schemaVersion: z.literal(MANIFEST_SCHEMA_VERSION),
-  hash: z.string().describe('sha256 over the agents, in order.'),
-  agents: z.array(AgentSchema).describe('Sorted by name.'),
+  hash: z.string().describe('sha256 over the agents\' hashes, in order.'),
+  agents: z.array(ManifestEntrySchema).describe('Every agent, sorted by name, without its prompt.'),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;

@@ -26,11 +26,14 @@ describe('agents build', () => {
     const dist = await snapshotDir(path.join(root, 'dist'));
     expect(Object.keys(dist)).toEqual(['.agentc', 'agents/good-agent.json', 'manifest.json', 'manifest.schema.json', 'package.json']);
     const manifest = JSON.parse(dist['manifest.json']!);
-    expect(manifest.schemaVersion).toBe(1);
+    expect(manifest.schemaVersion).toBe(2);
     expect(manifest.agents.map((a: { name: string }) => a.name)).toEqual(['good-agent']);
     expect(manifest.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(manifest.agents[0].hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(JSON.parse(dist['agents/good-agent.json']!)).toEqual(manifest.agents[0]);
+    // The manifest is an index: the record without its prompt, and the file holding all of it.
+    const { prompt, ...rest } = JSON.parse(dist['agents/good-agent.json']!);
+    expect(prompt).toBe('You help with everything you are asked, carefully.\n');
+    expect(manifest.agents[0]).toEqual({ ...rest, file: 'agents/good-agent.json' });
   });
 
   it('prints one JSON object with --reporter json', async () => {

@@ -9,7 +9,7 @@
  *     (skipLibCheck, as services set it: the SDK's own .d.ts needs @types/node; agentc's
  *     declarations are checked without it in test/targets/ts.test.ts)
  *  3. plain `node` imports the package as ESM and requires it as CommonJS, and both print the
- *     same agent, the one manifest.json holds.
+ *     same agent, the one agents/backend-elite.json holds (the file manifest.json names).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cp, readFile, writeFile } from 'node:fs/promises';
@@ -25,7 +25,7 @@ const npm = (cwd: string, ...args: string[]) =>
   execFileSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_yes: 'true', npm_config_loglevel: 'error', npm_config_fund: 'false', npm_config_audit: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
 
 let consumer: string;
-let manifestAgent: unknown;
+let agentRecord: unknown;
 
 beforeAll(async () => {
   const project = await tempDir('agentc-producer-');
@@ -34,7 +34,8 @@ beforeAll(async () => {
   const result = await build({ cwd: project });
   expect(result.errorCount).toBe(0);
   const manifest = JSON.parse(await readFile(path.join(result.outDir, 'manifest.json'), 'utf8'));
-  manifestAgent = manifest.agents.find((a: { name: string }) => a.name === 'backend-elite');
+  const entry = manifest.agents.find((a: { name: string }) => a.name === 'backend-elite');
+  agentRecord = JSON.parse(await readFile(path.join(result.outDir, entry.file), 'utf8'));
 
   const packDir = await tempDir('agentc-dist-pack-');
   const [packed] = JSON.parse(npm(result.outDir, 'pack', '--json', '--pack-destination', packDir));
@@ -107,7 +108,7 @@ describe('the generated package in a TypeScript service', () => {
     const cjs = execFileSync(process.execPath, ['cjs.cjs'], { cwd: consumer, encoding: 'utf8' });
     expect(cjs).toBe(esm);
     const [agent, definition] = JSON.parse(esm);
-    expect(agent).toEqual(manifestAgent);
+    expect(agent).toEqual(agentRecord);
     expect(definition).toMatchObject({ description: agent.description, prompt: agent.prompt, model: 'claude-sonnet-4-5' });
   });
 });

@@ -1,7 +1,11 @@
-/** The `json` target: manifest.json, its JSON Schema, and one JSON file per agent. */
+/**
+ * The `json` target: agents/<name>.json (one full record per agent), and manifest.json, an index
+ * of every agent without its prompt (the prompts are most of the bytes; a consumer that needs
+ * one reads the agent's `file`), with its JSON Schema.
+ */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { MANIFEST_SCHEMA_VERSION, ManifestSchema, type Agent, type Manifest } from '../ir.js';
+import { MANIFEST_SCHEMA_VERSION, ManifestSchema, type Agent, type Manifest, type ManifestEntry } from '../ir.js';
 import type { AgentDraft } from '../pipeline/analyze.js';
 import type { OutputFile, Target } from './types.js';
 
@@ -25,14 +29,28 @@ export function withHash(draft: AgentDraft): Agent {
   return agent;
 }
 
-/** toJson(agent), and the same text indented as an element of the manifest's `agents`, memoized per agent. */
+/** Where an agent's full record is, relative to outDir (and to manifest.json). */
+export function agentFile(name: string): string {
+  return `agents/${name}.json`;
+}
+
+/** An agent as manifest.json lists it: the record without `prompt`, `file` after `name`. */
+export function manifestEntry(agent: Agent): ManifestEntry {
+  const { name, prompt: _prompt, ...rest } = agent;
+  return { name, file: agentFile(name), ...rest };
+}
+
+/**
+ * toJson(agent), and toJson(manifestEntry(agent)) indented as an element of the manifest's
+ * `agents`, memoized per agent: an edit costs one agent's text, not the whole manifest's.
+ */
 const agentTexts = new WeakMap<Agent, { file: string; element: string }>();
 function agentText(agent: Agent): { file: string; element: string } {
   let text = agentTexts.get(agent);
   if (!text) {
-    const file = toJson(agent);
+    const entry = toJson(manifestEntry(agent));
     // JSON text has no raw newlines inside strings, so indenting line by line is exact.
-    text = { file, element: `    ${file.slice(0, -1).replaceAll('\n', '\n    ')}` };
+    text = { file: toJson(agent), element: `    ${entry.slice(0, -1).replaceAll('\n', '\n    ')}` };
     agentTexts.set(agent, text);
   }
   return text;
@@ -54,7 +72,7 @@ export function createManifest(agents: readonly Agent[]): Manifest {
     $schema: './manifest.schema.json',
     schemaVersion: MANIFEST_SCHEMA_VERSION,
     hash: sha256(agents.map((a) => a.hash).join('\n')),
-    agents: [...agents],
+    agents: agents.map(manifestEntry),
   };
 }
 
@@ -75,7 +93,7 @@ export const jsonTarget: Target = {
       { path: 'manifest.json', contents: manifestText(agents) },
       { path: 'manifest.schema.json', contents: manifestJsonSchema() },
     ];
-    for (const agent of agents) files.push({ path: `agents/${agent.name}.json`, contents: agentText(agent).file });
+    for (const agent of agents) files.push({ path: agentFile(agent.name), contents: agentText(agent).file });
     return files;
   },
 };

@@ -7,7 +7,7 @@
  *   agents/<name>.d.ts / .d.cts   its type: `Agent` narrowed to the literal name, model, tools, ...
  *
  * The JS is generated as TypeScript and turned into ESM and CommonJS by esbuild; the
- * declarations are written directly. Values are the JSON manifest's, exactly.
+ * declarations are written directly. Values are the JSON records' (agents/<name>.json), exactly.
  */
 import { EFFORT_LEVELS, ISOLATION_MODES, MEMORY_SCOPES, PERMISSION_MODES, type Agent } from '../ir.js';
 import { GENERATED_HEADER, JS_EXT, jsValue, literalType, stringLiteral, transpile, unionType, type ModuleFormat } from './js.js';
@@ -20,7 +20,7 @@ const FORMATS: readonly ModuleFormat[] = ['esm', 'cjs'];
 /** Fields whose literal types help a consumer (a model id, a tool list); long texts stay `string`. */
 const LITERAL_FIELDS = ['name', 'model', 'tools', 'disallowedTools', 'permissionMode', 'maxTurns', 'skills', 'memory', 'background', 'effort', 'isolation', 'color'] as const;
 
-/** The agent record as plain JSON data: exactly what manifest.json holds. */
+/** The agent record as plain JSON data: exactly what agents/<name>.json holds. */
 export function jsonData(agent: Agent): Record<string, unknown> {
   return JSON.parse(JSON.stringify(agent)) as Record<string, unknown>;
 }
@@ -94,7 +94,7 @@ export interface AgentExample {
 /** An MCP server: its name, or an inline \`{ name: config }\`. */
 export type McpServerSpec = string | { readonly [name: string]: unknown };
 
-/** One compiled agent: the record of manifest.json. */
+/** One compiled agent: the record of agents/<name>.json. */
 export interface Agent {
   /** Unique agent id (the record key for the Claude Agent SDK). */
   readonly name: string;

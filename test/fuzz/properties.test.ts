@@ -205,7 +205,7 @@ async function tree(dir: string, skip: string): Promise<Record<string, string>> 
   return out;
 }
 
-describe('(b) JS modules equal the JSON manifest; (d) nothing is written outside outDir', () => {
+describe('(b) JS modules equal the JSON records; (d) nothing is written outside outDir', () => {
   it('for arbitrary sets of agents, built to disk', { timeout: 600_000 }, async () => {
     const require = createRequire(import.meta.url);
     await fc.assert(
@@ -222,17 +222,19 @@ describe('(b) JS modules equal the JSON manifest; (d) nothing is written outside
         expect(await tree(root, dist)).toEqual(beforeRoot);
         expect(await readdir(parent)).toEqual(['project']);
         if (result.errorCount > 0 || result.agents.length === 0) return;
-        const manifest = JSON.parse(result.output.find((f) => f.path === 'manifest.json')!.contents) as { agents: Agent[] };
+        // manifest.json lists every agent and the file with its full record.
+        const manifest = JSON.parse(result.output.find((f) => f.path === 'manifest.json')!.contents) as { agents: { name: string; file: string }[] };
+        const records = manifest.agents.map((entry) => JSON.parse(result.output.find((f) => f.path === entry.file)!.contents) as Agent);
         const esm = await import(`${pathToFileURL(path.join(dist, 'index.js')).href}?t=${Math.random()}`);
         const cjs = require(path.join(dist, 'index.cjs'));
         for (const mod of [esm, cjs]) {
-          expect(JSON.stringify(mod.agentNames)).toBe(JSON.stringify(manifest.agents.map((a) => a.name)));
-          for (const expected of manifest.agents) {
+          expect(JSON.stringify(mod.agentNames)).toBe(JSON.stringify(records.map((a) => a.name)));
+          for (const expected of records) {
             // Byte-equal JSON: key order, own `__proto__` keys and every string survive.
             expect(JSON.stringify(mod.getAgent(expected.name))).toBe(JSON.stringify(expected));
           }
         }
-        for (const expected of manifest.agents) {
+        for (const expected of records) {
           const one = await import(`${pathToFileURL(path.join(dist, 'agents', `${expected.name}.js`)).href}?t=${Math.random()}`);
           expect(JSON.stringify(one.default)).toBe(JSON.stringify(expected));
           expect(JSON.stringify(require(path.join(dist, 'agents', `${expected.name}.cjs`)).agent)).toBe(JSON.stringify(expected));

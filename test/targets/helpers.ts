@@ -29,8 +29,11 @@ export function requireCjs(file: string): Record<string, unknown> {
   return createRequire(import.meta.url)(file) as Record<string, unknown>;
 }
 
-/** What the JSON manifest holds for every agent, keyed by name. */
-export function manifestAgents(result: CompileResult): Record<string, unknown> {
-  const manifest = JSON.parse(result.output.find((f) => f.path === 'manifest.json')!.contents) as { agents: { name: string }[] };
-  return Object.fromEntries(manifest.agents.map((agent) => [agent.name, agent]));
+/**
+ * Every agent's full record, keyed by name: manifest.json lists each agent (without its prompt)
+ * with the `file` that holds its record, and that file is read from the output.
+ */
+export function agentRecords(result: CompileResult): Record<string, unknown> {
+  const manifest = JSON.parse(result.output.find((f) => f.path === 'manifest.json')!.contents) as { agents: { name: string; file: string }[] };
+  return Object.fromEntries(manifest.agents.map((entry) => [entry.name, JSON.parse(result.output.find((f) => f.path === entry.file)!.contents) as unknown]));
 }

@@ -1,7 +1,7 @@
 /**
  * Hostile strings in every field (quotes, backticks, `${}`, `*\/`, `</script>`, U+2028/U+2029,
  * NUL, emoji, backslashes, `__proto__` keys): the generated JS modules evaluate to exactly
- * the values of the JSON manifest, in ESM and CommonJS, and the declarations still type-check.
+ * the JSON records (agents/<name>.json), in ESM and CommonJS, and the declarations still type-check.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,7 +15,7 @@ import { jsonTarget } from '../../src/targets/json.js';
 import { tsTarget } from '../../src/targets/ts.js';
 import { writeOutput } from '../../src/write.js';
 import { cleanupTempDirs, tempDir } from '../helpers/project.js';
-import { buildProject, importEsm, manifestAgents, requireCjs, type Built } from './helpers.js';
+import { buildProject, importEsm, agentRecords, requireCjs, type Built } from './helpers.js';
 
 const EVIL = 'q" s\' b` ${globalThis.pwned = 1} */ /* </script><!-- \u2028 \u2029 \0 \u0007 \\ \\n \\u0041 😀 \ud83d end';
 /** In a tool name, separators only inside parentheses (spaces and commas outside split the list). */
@@ -49,7 +49,7 @@ beforeAll(async () => {
 afterAll(cleanupTempDirs);
 
 describe('hostile strings', () => {
-  it('compile, with the hostile values in the manifest', () => {
+  it('compile, with the hostile values in the agent record', () => {
     expect(built.errorCount).toBe(0);
     const agent = built.agents[0]!;
     expect(agent.initialPrompt).toBe(EVIL);
@@ -62,8 +62,8 @@ describe('hostile strings', () => {
     expect(agent.examples).toHaveLength(1);
   });
 
-  it('the ts modules evaluate to exactly the manifest values (ESM and CJS)', async () => {
-    const expected = manifestAgents(built);
+  it('the ts modules evaluate to exactly the agents/<name>.json records (ESM and CJS)', async () => {
+    const expected = agentRecords(built);
     const esm = await importEsm(path.join(built.outDir, 'index.js'));
     const cjs = requireCjs(path.join(built.outDir, 'index.cjs'));
     for (const mod of [esm, cjs]) {
@@ -77,11 +77,11 @@ describe('hostile strings', () => {
     expect((globalThis as { pwned?: number }).pwned).toBeUndefined();
   });
 
-  it('the claude-agent-sdk modules evaluate to the manifest values, mapped', async () => {
-    const manifest = manifestAgents(built) as Record<string, Agent>;
-    const { definition } = toAgentDefinition(manifest.hostile!);
+  it('the claude-agent-sdk modules evaluate to the JSON records, mapped', async () => {
+    const records = agentRecords(built) as Record<string, Agent>;
+    const { definition } = toAgentDefinition(records.hostile!);
     const expected = { hostile: definition };
-    expect(definition.prompt).toBe(manifest.hostile!.prompt);
+    expect(definition.prompt).toBe(records.hostile!.prompt);
     expect(definition.tools).toEqual(['Read', EVIL_TOOL]);
     expect((await importEsm(path.join(built.outDir, 'claude-agent-sdk.js'))).agents).toStrictEqual(expected);
     expect(requireCjs(path.join(built.outDir, 'claude-agent-sdk.cjs')).agents).toStrictEqual(expected);

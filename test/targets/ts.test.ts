@@ -1,6 +1,6 @@
 /**
  * The `ts` target: index.js/.cjs + .d.ts/.d.cts and one module per agent. The modules evaluate
- * to the manifest's values in ESM and CommonJS; the declarations type-check and carry literal
+ * to the agents' JSON records (agents/<name>.json) in ESM and CommonJS; the declarations type-check and carry literal
  * names, models and tools; a bundler importing one agent's module leaves the others out.
  */
 import path from 'node:path';
@@ -9,7 +9,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { cleanupTempDirs } from '../helpers/project.js';
-import { buildProject, importEsm, manifestAgents, requireCjs, type Built } from './helpers.js';
+import { buildProject, importEsm, agentRecords, requireCjs, type Built } from './helpers.js';
 
 const AGENTS = {
   'agents/alpha.md': '---\nname: alpha\ndescription: First: does things\ntools: Read, Grep\nmodel: opus\ncolor: blue\n---\nYou are alpha.\n',
@@ -35,8 +35,8 @@ describe('ts target', () => {
     ]);
   });
 
-  it('ESM and CommonJS evaluate to exactly the manifest values', async () => {
-    const expected = manifestAgents(built);
+  it('ESM and CommonJS evaluate to exactly the agents/<name>.json records', async () => {
+    const expected = agentRecords(built);
     const esm = await importEsm(path.join(built.outDir, 'index.js'));
     const cjs = requireCjs(path.join(built.outDir, 'index.cjs'));
     for (const mod of [esm, cjs]) {
