@@ -7,18 +7,23 @@
  * prints or exits (the CLI does).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import type { BuildResult } from './build.js';
-import { cacheFolderFor, defaultCacheDir, entryOf, hashConfig, loadCache, restoreEntry, saveCache, shardOf, SHARDS, textOf, type CacheEntry, type CacheLoadStatus } from './cache.js';
-import { compileAnalyzed } from './compile.js';
+import { foldersUnchanged, filesUnchanged, RACY_WINDOW_MS, readRecord, removeRecord, stampFiles, stampFolders, writeRecord, type BuildRecord, type SourceStamp } from './build-record.js';
+import { cacheFolderFor, defaultCacheDir, entryOf, hashConfig, loadCache, loadCacheSync, restoreEntry, saveCache, serializeMessages, shardFileName, shardOf, SHARDS, textOf, type CacheEntry, type CacheLoadStatus } from './cache.js';
+import { collectDiagnostics, compileAnalyzed } from './compile.js';
 import { CONFIG_FILES, ConfigError, loadConfig, type LoadConfigOptions } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
 import type { Diagnostic } from './diagnostics.js';
 import { analyzeFile, type AnalyzedFile } from './pipeline/analyze.js';
 import { discover, type SourcePath } from './pipeline/discover.js';
+import { withHash } from './targets/json.js';
+import type { Agent } from './ir.js';
+import type { OutputFile } from './targets/types.js';
+import { VFile } from 'vfile';
 import { compareCodeUnits } from './util/text.js';
 import { VERSION } from './version.js';
 import { writeChanges } from './write-changes.js';
@@ -66,6 +71,13 @@ export interface BuildSummary {
   removed: string[];
   /** False when errors kept outDir as it was (or `write: false`). */
   wroteOutput: boolean;
+  /**
+   * True when outDir already held exactly this build's output. A `build()` whose sources,
+   * config and outDir are as its build record says finds this without parsing or emitting
+   * anything (see ./build-record.ts); `result.agents` and `result.output` are then read from
+   * the cache and outDir only when first accessed.
+   */
+  upToDate: boolean;
   result: BuildResult;
 }
 
@@ -143,6 +155,9 @@ class IncrementalBuilder implements Builder {
   private stored = new Map<string, CacheEntry>();
   /** Cache shards whose entries changed since the last save. */
   private dirtyShards = new Set<number>();
+  private storedLoaded = true;
+  /** Size and mtime of each source as it was when last hashed (for the build record). */
+  private sourceStats = new Map<string, [number, number]>();
   /** What outDir holds, as this builder last wrote it; undefined when unknown. */
   private lastOutput: Map<string, string> | undefined;
   private lastOutDir: string | undefined;
@@ -205,10 +220,163 @@ class IncrementalBuilder implements Builder {
       // Outside watch mode nothing tells us what changed on disk: re-read everything, and
       // verify outDir against the files themselves.
       this.lastOutput = undefined;
+      const startedAt = Date.now();
+      const upToDate = await this.upToDateBuild();
+      if (upToDate) return upToDate;
       const summary = await this.run('initial', [], { all: true, rediscover: true, dirty: new Set() });
       await this.saveCacheNow();
+      if (summary.wroteOutput) this.saveRecord(summary, startedAt);
       return summary;
     });
+  }
+
+  /**
+   * The summary of a build that finds outDir up to date by the build record alone, or
+   * undefined when anything may have changed (then a real build runs). See ./build-record.ts.
+   */
+  private async upToDateBuild(): Promise<BuildSummary | undefined> {
+    if (!this.useCache || this.options.write === false) return undefined;
+    const started = performance.now();
+    const config = this.currentConfig!;
+    const cacheFolder = this.cacheFile();
+    const outDir = path.resolve(config.root, config.outDir);
+    const record = readRecord(cacheFolder);
+    if (!record || record.version !== this.version || record.configHash !== this.configHash || record.outDir !== outDir) return undefined;
+    if (!existsSync(path.join(outDir, MARKER_FILE)) || !foldersUnchanged(outDir, record.folders) || !filesUnchanged(cacheFolder, record.shards)) return undefined;
+    const checkedAt = Date.now();
+    const sources = await discover(config);
+    if (sources.length !== record.sources.length) return undefined;
+    let rehashed = 0;
+    for (const [index, source] of sources.entries()) {
+      const stamp = record.sources[index]!;
+      const [recordedPath, size, mtimeMs, sha256] = stamp;
+      if (source.path !== recordedPath) return undefined;
+      const info = statSync(source.absolutePath, { throwIfNoEntry: false });
+      if (!info || !info.isFile()) return undefined;
+      if (info.size === size && info.mtimeMs === mtimeMs && mtimeMs < record.startedAt - RACY_WINDOW_MS) continue;
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(source.absolutePath);
+      } catch {
+        return undefined;
+      }
+      if (createHash('sha256').update(bytes).digest('hex') !== sha256) return undefined;
+      // Same bytes: vouch for them with the stat seen now (taken before the read).
+      stamp[1] = info.size;
+      stamp[2] = info.mtimeMs;
+      rehashed++;
+    }
+    if (rehashed > 0) {
+      // Files that were too fresh to trust by stat are now proven by hash as of checkedAt;
+      // the next build need not read them again.
+      try {
+        writeRecord(cacheFolder, { ...record, startedAt: checkedAt });
+      } catch {
+        // Only the next build's speed depends on it.
+      }
+    }
+
+    // Up to date. Each source gets a VFile with the messages it had; its text (for code
+    // frames) is read only if a reporter asks for it.
+    const messages = new Map(record.messages);
+    const files = sources.map((source) => {
+      const file = restoreEntry({ path: source.path, sha256: '', messages: messages.get(source.path) ?? [], agent: undefined }).file;
+      lazyValue(file, source.absolutePath);
+      return file;
+    });
+    const diagnostics = collectDiagnostics(files);
+    const version = this.version;
+    const configHash = this.configHash;
+    let agents: Agent[] | undefined;
+    let output: OutputFile[] | undefined;
+    const result = {
+      files,
+      diagnostics,
+      errorCount: record.errorCount,
+      warningCount: record.warningCount,
+      config,
+      outDir,
+      write: { written: [], unchanged: [...record.outputs], removed: [], changed: false },
+    } as unknown as BuildResult;
+    Object.defineProperties(result, {
+      agents: {
+        enumerable: true,
+        get: () => (agents ??= agentsFromCache(cacheFolder, version, configHash, sources)),
+      },
+      output: {
+        enumerable: true,
+        get: () => (output ??= record.outputs.map((file) => ({ path: file, contents: readFileSync(path.join(outDir, ...file.split('/')), 'utf8') }))),
+      },
+    });
+    const id = ++this.buildCount;
+    this.emit('build:start', { id, reason: 'initial', changed: [] });
+    const summary: BuildSummary = {
+      id,
+      reason: 'initial',
+      changed: [],
+      analyzed: [],
+      cached: sources.length,
+      agentsRebuilt: [],
+      agents: record.agents,
+      errors: record.errorCount,
+      warnings: record.warningCount,
+      durationMs: performance.now() - started,
+      written: [],
+      removed: [],
+      wroteOutput: false,
+      upToDate: true,
+      result,
+    };
+    for (const diagnostic of diagnostics) this.emit('diagnostic', diagnostic);
+    this.emit('build:end', summary);
+    return summary;
+  }
+
+  private forgetRecord(): void {
+    try {
+      removeRecord(this.cacheFile());
+    } catch (error) {
+      // Still safe: the record's folder stamps no longer match once outDir is written.
+      this.emit('error', { error: new Error(`Cannot remove the build record in ${this.cacheFile()}: ${(error as Error).message}`) });
+    }
+  }
+
+  /** After a build() that wrote outDir (or found it current) and saved the cache: what the next build() can trust. */
+  private saveRecord(summary: BuildSummary, startedAt: number): void {
+    if (!this.useCache || summary.errors > 0) return;
+    const config = this.currentConfig!;
+    const cacheFolder = this.cacheFile();
+    const { result } = summary;
+    try {
+      const sources: SourceStamp[] = [];
+      for (const file of result.files) {
+        const entry = this.entries.get(file.path);
+        const stat = this.sourceStats.get(file.path);
+        // A source that was not read as bytes (unreadable, too large) cannot be vouched for.
+        if (!entry || entry.sha256 === '' || !stat) return;
+        sources.push([file.path, stat[0], stat[1], entry.sha256]);
+      }
+      const outputs = result.output.map((file) => file.path);
+      const record: BuildRecord = {
+        format: 1,
+        version: this.version,
+        configHash: this.configHash,
+        outDir: path.resolve(config.root, config.outDir),
+        startedAt,
+        sources,
+        folders: stampFolders(path.resolve(config.root, config.outDir), outputs),
+        shards: stampFiles(cacheFolder, Array.from({ length: SHARDS }, (_, shard) => shardFileName(shard))),
+        outputs,
+        messages: result.files.filter((file) => file.messages.length > 0).map((file) => [file.path, serializeMessages(file.messages)]),
+        agents: result.agents.length,
+        errorCount: result.errorCount,
+        warningCount: result.warningCount,
+      };
+      writeRecord(cacheFolder, record);
+    } catch (error) {
+      // Without a record the next build is a normal (cached) one: slower, never wrong.
+      this.emit('error', { error: new Error(`Cannot write the build record in ${cacheFolder}: ${(error as Error).message}`) });
+    }
   }
 
   async watch(): Promise<WatchHandle> {
@@ -290,15 +458,21 @@ class IncrementalBuilder implements Builder {
     // Analyses depend on the config: none from the old one may be reused.
     this.entries = new Map();
     this.stored = new Map();
-    if (this.useCache) {
-      const file = this.cacheFile();
-      const loaded = await loadCache(file, this.version, hash);
-      this.stored = loaded.entries;
-      // Shards from another version or config, or corrupt ones, are all rewritten (or removed).
-      if (loaded.status !== 'hit') for (let shard = 0; shard < SHARDS; shard++) this.dirtyShards.add(shard);
-      this.emit('cache:load', { file, status: loaded.status, entries: loaded.entries.size, ...(loaded.error ? { error: loaded.error } : {}) });
-    }
+    // Loaded when a build first needs analyses: an up-to-date build never does.
+    this.storedLoaded = !this.useCache;
     return true;
+  }
+
+  /** The persistent cache's analyses for the current config, loaded once per config. */
+  private async loadStored(): Promise<void> {
+    if (this.storedLoaded) return;
+    this.storedLoaded = true;
+    const file = this.cacheFile();
+    const loaded = await loadCache(file, this.version, this.configHash);
+    this.stored = loaded.entries;
+    // Shards from another version or config, or corrupt ones, are all rewritten (or removed).
+    if (loaded.status !== 'hit') for (let shard = 0; shard < SHARDS; shard++) this.dirtyShards.add(shard);
+    this.emit('cache:load', { file, status: loaded.status, entries: loaded.entries.size, ...(loaded.error ? { error: loaded.error } : {}) });
   }
 
   private cacheFile(): string {
@@ -312,8 +486,9 @@ class IncrementalBuilder implements Builder {
    */
   private async run(reason: BuildReason, changed: string[], plan: { all: boolean; rediscover: boolean; dirty: Set<string> }): Promise<BuildSummary> {
     const config = this.currentConfig!;
-    const id = ++this.buildCount;
     const started = performance.now();
+    if (this.useCache) await this.loadStored();
+    const id = ++this.buildCount;
     this.emit('build:start', { id, reason, changed });
 
     if (plan.rediscover || this.sources.length === 0) this.sources = await discover(config);
@@ -351,8 +526,11 @@ class IncrementalBuilder implements Builder {
     let written: string[] = [];
     let removed: string[] = [];
     let wroteOutput = false;
+    let upToDate = false;
     if (compiled.errorCount === 0 && this.options.write !== false) {
       const canPatch = this.lastOutput !== undefined && this.lastOutDir === outDir && existsSync(path.join(outDir, MARKER_FILE));
+      // The record would describe an outDir that is about to change; build() writes a new one after.
+      if (this.useCache) this.forgetRecord();
       const write = canPatch ? await writeChanges(outDir, this.lastOutput!, compiled.output) : await writeOutput(outDir, compiled.output);
       this.lastOutput = new Map(compiled.output.map((f) => [f.path, f.contents]));
       this.lastOutDir = outDir;
@@ -360,6 +538,7 @@ class IncrementalBuilder implements Builder {
       written = write.written;
       removed = write.removed;
       wroteOutput = true;
+      upToDate = !write.changed;
     }
 
     const hashes = new Map(compiled.agents.map((a) => [a.name, a.hash]));
@@ -383,6 +562,7 @@ class IncrementalBuilder implements Builder {
       written,
       removed,
       wroteOutput,
+      upToDate,
       result,
     };
     for (const diagnostic of compiled.diagnostics) this.emit('diagnostic', diagnostic);
@@ -393,13 +573,17 @@ class IncrementalBuilder implements Builder {
   /** Read one source; reuse an analysis with the same content hash, else parse it. */
   private async analyzeSource(source: SourcePath, config: ResolvedConfig): Promise<{ entry: CacheEntry; parsed: boolean }> {
     let bytes: Uint8Array | undefined;
+    let info: Stats | undefined;
     try {
       // Sync on purpose: promise-based stat + readFile are five thread-pool round trips per file.
-      const info = statSync(source.absolutePath);
+      info = statSync(source.absolutePath);
       if (info.isFile() && info.size <= config.limits.maxFileBytes) bytes = readFileSync(source.absolutePath);
     } catch {
       bytes = undefined;
     }
+    // Stat before read: a write in between leaves a newer mtime, so the next build hashes again.
+    if (bytes && info) this.sourceStats.set(source.path, [info.size, info.mtimeMs]);
+    else this.sourceStats.delete(source.path);
     if (!bytes) {
       // Unreadable, too large, not a file: the pipeline says why. Such results depend on the
       // file system, not on content, so they are never cached by hash.
@@ -626,4 +810,41 @@ function existingAncestor(p: string, root: string): string {
   let current = p;
   while (!existsSync(current) && current !== root && path.dirname(current) !== current) current = path.dirname(current);
   return current;
+}
+
+/** file.value becomes the source's text (as read at build time) on first access. */
+function lazyValue(file: VFile, absolutePath: string): void {
+  let value: string | undefined;
+  let read = false;
+  Object.defineProperty(file, 'value', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      if (!read) {
+        read = true;
+        try {
+          value = textOf(readFileSync(absolutePath));
+        } catch {
+          value = undefined;
+        }
+      }
+      return value;
+    },
+    set(next: string | undefined) {
+      read = true;
+      value = next;
+    },
+  });
+}
+
+/** The agents of an up-to-date build, from the analysis cache it saved (the shards were checked unchanged). */
+function agentsFromCache(cacheFolder: string, version: string, configHash: string, sources: readonly SourcePath[]): Agent[] {
+  const loaded = loadCacheSync(cacheFolder, version, configHash);
+  const agents: Agent[] = [];
+  for (const source of sources) {
+    const entry = loaded.entries.get(source.path);
+    if (!entry) throw new Error(`the analysis cache in ${cacheFolder} lost ${source.path} after the build; build again`);
+    if (entry.agent) agents.push(withHash(entry.agent));
+  }
+  return agents.sort((a, b) => compareCodeUnits(a.name, b.name));
 }

@@ -8,6 +8,7 @@
  * corrupt or from another version is ignored: the cache can make a build faster, never wrong.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VFile } from 'vfile';
@@ -130,8 +131,13 @@ export function shardOf(relativePath: string): number {
   return createHash('sha256').update(relativePath).digest()[0]! % SHARDS;
 }
 
+/** The file name of one shard inside the cache folder. */
+export function shardFileName(shard: number): string {
+  return `shard-${String(shard).padStart(2, '0')}.json`;
+}
+
 function shardFile(folder: string, shard: number): string {
-  return path.join(folder, `shard-${String(shard).padStart(2, '0')}.json`);
+  return path.join(folder, shardFileName(shard));
 }
 
 export type CacheLoadStatus = 'hit' | 'missing' | 'stale' | 'corrupt';
@@ -153,39 +159,61 @@ interface ShardShape {
 }
 
 export async function loadCache(folder: string, version: string, configHash: string): Promise<LoadedCache> {
+  const texts = await Promise.all(
+    Array.from({ length: SHARDS }, async (_, shard): Promise<string | Error | undefined> => {
+      try {
+        return await readFile(shardFile(folder, shard), 'utf8');
+      } catch (e) {
+        return (e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : (e as Error);
+      }
+    }),
+  );
+  return parseShards(texts, version, configHash);
+}
+
+/** loadCache without awaiting: for the agents of an up-to-date build, read only when asked for. */
+export function loadCacheSync(folder: string, version: string, configHash: string): LoadedCache {
+  const texts = Array.from({ length: SHARDS }, (_, shard): string | Error | undefined => {
+    try {
+      return readFileSync(shardFile(folder, shard), 'utf8');
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : (e as Error);
+    }
+  });
+  return parseShards(texts, version, configHash);
+}
+
+/** Shard texts (undefined: no such shard; Error: unreadable) -> the entries of the shards that are whole and current. */
+function parseShards(texts: readonly (string | Error | undefined)[], version: string, configHash: string): LoadedCache {
   const entries = new Map<string, CacheEntry>();
   let found = 0;
   let stale = false;
   let error: Error | undefined;
-  await Promise.all(
-    Array.from({ length: SHARDS }, async (_, shard) => {
-      let text: string;
-      try {
-        text = await readFile(shardFile(folder, shard), 'utf8');
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') error ??= e as Error;
+  texts.forEach((text, shard) => {
+    if (text === undefined) return;
+    if (text instanceof Error) {
+      error ??= text;
+      return;
+    }
+    found++;
+    try {
+      const data = JSON.parse(text) as ShardShape;
+      if (data === null || typeof data !== 'object' || !Array.isArray(data.entries)) throw new Error('not an agentc cache shard');
+      if (data.format !== CACHE_FORMAT || data.version !== version || data.configHash !== configHash) {
+        stale = true;
         return;
       }
-      found++;
-      try {
-        const data = JSON.parse(text) as ShardShape;
-        if (data === null || typeof data !== 'object' || !Array.isArray(data.entries)) throw new Error('not an agentc cache shard');
-        if (data.format !== CACHE_FORMAT || data.version !== version || data.configHash !== configHash) {
-          stale = true;
-          return;
-        }
-        const rows: CacheEntry[] = [];
-        for (const row of data.entries) {
-          if (!Array.isArray(row) || typeof row[0] !== 'string' || typeof row[1] !== 'string' || !Array.isArray(row[2])) throw new Error('malformed entry');
-          rows.push({ path: row[0], sha256: row[1], messages: row[2], agent: row[3] ?? undefined });
-        }
-        // Only a whole shard is trusted: a bad row discards its shard.
-        for (const row of rows) entries.set(row.path, row);
-      } catch (e) {
-        error ??= new Error(`${path.basename(shardFile(folder, shard))}: ${(e as Error).message}`);
+      const rows: CacheEntry[] = [];
+      for (const row of data.entries) {
+        if (!Array.isArray(row) || typeof row[0] !== 'string' || typeof row[1] !== 'string' || !Array.isArray(row[2])) throw new Error('malformed entry');
+        rows.push({ path: row[0], sha256: row[1], messages: row[2], agent: row[3] ?? undefined });
       }
-    }),
-  );
+      // Only a whole shard is trusted: a bad row discards its shard.
+      for (const row of rows) entries.set(row.path, row);
+    } catch (e) {
+      error ??= new Error(`${shardFileName(shard)}: ${(e as Error).message}`);
+    }
+  });
   const status: CacheLoadStatus = error ? 'corrupt' : stale ? 'stale' : found === 0 ? 'missing' : 'hit';
   return error ? { status, entries, error } : { status, entries };
 }

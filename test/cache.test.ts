@@ -31,7 +31,7 @@ async function buildOnce(root: string, options: BuilderOptions = {}) {
   return { summary, parsed: parsed.sort(), load, errors };
 }
 
-/** The cache's files, relative to CACHE_DIR: one folder per config, one file per shard. */
+/** The cache's files, relative to CACHE_DIR: one folder per config, one file per shard, and the build record. */
 async function cacheFiles(root: string): Promise<string[]> {
   const dir = path.join(root, CACHE_DIR);
   if (!existsSync(dir)) return [];
@@ -39,9 +39,12 @@ async function cacheFiles(root: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/')).sort();
 }
 
+const isShard = (file: string) => /^analysis-[0-9a-f]{12}\/shard-\d\d\.json$/.test(file);
+const shardFiles = async (root: string) => (await cacheFiles(root)).filter(isShard);
+
 async function storedPaths(root: string): Promise<string[]> {
   const paths: string[] = [];
-  for (const file of await cacheFiles(root)) {
+  for (const file of await shardFiles(root)) {
     const data = JSON.parse(await readFile(path.join(root, CACHE_DIR, file), 'utf8')) as { entries: [string][] };
     paths.push(...data.entries.map((e) => e[0]));
   }
@@ -60,15 +63,16 @@ describe('persistent cache', () => {
     expect(cold.load?.status).toBe('missing');
     expect(cold.parsed).toEqual(['agents/a.md', 'agents/b.md', 'agents/c.md']);
     const files = await cacheFiles(root);
-    expect(files.length).toBeGreaterThan(0);
-    for (const file of files) expect(file).toMatch(/^analysis-[0-9a-f]{12}\/shard-\d\d\.json$/);
+    expect(files.filter(isShard).length).toBeGreaterThan(0);
+    expect(files.filter((file) => !isShard(file))).toEqual([expect.stringMatching(/^analysis-[0-9a-f]{12}\/build\.json$/)]);
     expect(await storedPaths(root)).toEqual(['agents/a.md', 'agents/b.md', 'agents/c.md']);
     const dist = await snapshotDir(path.join(root, 'dist'));
 
     const warm = await buildOnce(root);
-    expect(warm.load).toMatchObject({ status: 'hit', entries: 3 });
+    // The build record vouches for sources, config and outDir: not even the cache's analyses are loaded.
+    expect(warm.load).toBeUndefined();
     expect(warm.parsed).toEqual([]);
-    expect(warm.summary).toMatchObject({ analyzed: [], cached: 3, agents: 3, errors: 0 });
+    expect(warm.summary).toMatchObject({ analyzed: [], cached: 3, agents: 3, errors: 0, upToDate: true, written: [] });
     expect(await snapshotDir(path.join(root, 'dist'))).toEqual(dist);
   });
 
@@ -125,7 +129,7 @@ describe('persistent cache', () => {
   ])('a corrupt cache (%s) is ignored and rebuilt', async (_label, corrupt) => {
     const root = await makeProject(FILES);
     await buildOnce(root);
-    for (const file of await cacheFiles(root)) await writeFile(path.join(root, CACHE_DIR, file), corrupt(await readFile(path.join(root, CACHE_DIR, file), 'utf8')));
+    for (const file of await shardFiles(root)) await writeFile(path.join(root, CACHE_DIR, file), corrupt(await readFile(path.join(root, CACHE_DIR, file), 'utf8')));
     const next = await buildOnce(root);
     expect(next.load?.status).toBe('corrupt');
     expect(next.parsed).toHaveLength(3);
@@ -139,7 +143,7 @@ describe('persistent cache', () => {
     const root = await makeProject(FILES);
     await buildOnce(root);
     // Every shard a folder: unreadable as a file, and impossible to replace by a rename.
-    for (const file of await cacheFiles(root)) {
+    for (const file of await shardFiles(root)) {
       await rm(path.join(root, CACHE_DIR, file));
       await mkdir(path.join(root, CACHE_DIR, file));
     }
@@ -156,7 +160,7 @@ describe('persistent cache', () => {
     await writeFile(path.join(root, 'agents/a.md'), agent('alpha', 'Again'));
     await buildOnce(root);
     const files = await cacheFiles(root);
-    expect(files.filter((f) => !/\/shard-\d\d\.json$/.test(f))).toEqual([]);
+    expect(files.filter((f) => !isShard(f) && !f.endsWith('/build.json'))).toEqual([]);
     expect(await storedPaths(root)).toEqual(['agents/a.md', 'agents/b.md', 'agents/c.md']);
   });
 

@@ -13,8 +13,8 @@ export function reporterOf(values: OptionValues, io: CliIO): ReporterName | unde
   return undefined;
 }
 
-export function printResult(result: BuildResult, reporter: ReporterName, io: CliIO, notes: string[] = [], extra: Record<string, unknown> = {}): void {
-  const input = { agents: result.agents.length, files: result.files, diagnostics: result.diagnostics, errorCount: result.errorCount, warningCount: result.warningCount, notes };
+export function printResult(result: BuildResult, reporter: ReporterName, io: CliIO, notes: string[] = [], extra: Record<string, unknown> = {}, agentCount = result.agents.length): void {
+  const input = { agents: agentCount, files: result.files, diagnostics: result.diagnostics, errorCount: result.errorCount, warningCount: result.warningCount, notes };
   printReport(input, reporter, io, extra, result.config.root);
 }
 

@@ -18,8 +18,10 @@ const FRAME_WIDTH = 100;
 /** The per-file blocks (without the summary line), or '' when there is nothing to say. */
 export function formatDiagnosticsPretty(diagnostics: readonly Diagnostic[], files: readonly VFile[], options: PrettyOptions): string {
   const paint = (style: string, text: string) => (options.color ? `${style}${text}${ANSI.reset}` : text);
+  // Only the files that have something to show are read (an up-to-date build reads text on demand).
+  const withDiagnostics = new Set(diagnostics.map((d) => d.file));
   const sources = new Map<string, string>();
-  for (const file of files) if (typeof file.value === 'string') sources.set(file.path, file.value);
+  for (const file of files) if (withDiagnostics.has(file.path) && typeof file.value === 'string') sources.set(file.path, file.value);
 
   const byFile = new Map<string, Diagnostic[]>();
   for (const d of diagnostics) {

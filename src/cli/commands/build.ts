@@ -25,10 +25,19 @@ export const buildCommand: Command = {
       return runWatch(values, io);
     }
     let result;
+    let agentCount: number;
     try {
       const options = { cwd: io.cwd, configFile: values.config as string | undefined };
       // --check compares without the cache; a plain build reuses cached analyses (same result, faster).
-      result = values.check ? await build({ ...options, check: true }) : (await createBuilder({ ...options, cache: !values['no-cache'] }).build()).result;
+      if (values.check) {
+        result = await build({ ...options, check: true });
+        agentCount = result.agents.length;
+      } else {
+        // The summary's count: an up-to-date build reads its agents only on demand.
+        const summary = await createBuilder({ ...options, cache: !values['no-cache'] }).build();
+        result = summary.result;
+        agentCount = summary.agents;
+      }
     } catch (error) {
       return exitCodeOfError(error, io);
     }
@@ -40,7 +49,7 @@ export const buildCommand: Command = {
       // In GitHub Actions, also as an annotation on the run, so a forgotten rebuild is seen on the PR.
       if (reporter === 'github') notes.push(`::error title=${escapeProperty('agents build --check')}::${escapeData(`${result.config.outDir}/ is out of date (${check.stale.length} stale, ${check.missing.length} missing, ${check.extra.length} extra); run \`agents build\` and commit the result`)}`);
     }
-    printResult(result, reporter, io, notes, check ? { check: { upToDate: check.upToDate, stale: check.stale, missing: check.missing, extra: check.extra } } : {});
+    printResult(result, reporter, io, notes, check ? { check: { upToDate: check.upToDate, stale: check.stale, missing: check.missing, extra: check.extra } } : {}, agentCount);
     const code = exitCodeOf(result, values);
     return code !== 0 ? code : check && !check.upToDate ? 1 : 0;
   },

@@ -1,0 +1,171 @@
+/**
+ * The build record (src/build-record.ts): a build over unchanged sources, config and outDir
+ * finds outDir up to date without parsing or emitting, and gives the same result as a real
+ * build; anything that could make it wrong sends it back to a real build.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createBuilder, type BuilderOptions } from '../src/builder.js';
+import { compile } from '../src/compile.js';
+import { loadConfig } from '../src/config/load.js';
+import type { UserConfig } from '../src/config/schema.js';
+import { cleanupTempDirs, cli, FIXTURE_CONFIG, makeProject, snapshotDir } from './helpers/project.js';
+
+afterAll(cleanupTempDirs);
+
+const agent = (name: string, description = `Helps with ${name}`) => `---\nname: ${name}\ndescription: ${description}\nmodel: sonnet\ncolor: blue\n---\nYou are ${name}.\n`;
+const FILES = { 'agents/a.md': agent('alpha'), 'agents/b.md': agent('beta'), 'agents/c.md': agent('gamma') };
+const ALL_TARGETS: UserConfig = { ...FIXTURE_CONFIG, targets: ['json', 'ts', 'claude-agent-sdk', 'claude-code'] };
+
+async function buildOnce(root: string, options: BuilderOptions = {}) {
+  const builder = createBuilder({ cwd: root, ...options });
+  const parsed: string[] = [];
+  const events: string[] = [];
+  builder.on('file:analyze', ({ path: p }) => parsed.push(p));
+  builder.on('cache:load', () => events.push('cache:load'));
+  const summary = await builder.build();
+  // With the cache on, a real build always loads the cache's analyses; only the record's path does not.
+  return { summary, parsed: parsed.sort(), events, fromRecord: events.length === 0 };
+}
+
+async function expectFreshDist(root: string): Promise<void> {
+  const fresh = await compile(await loadConfig({ cwd: root }));
+  expect(await snapshotDir(path.join(root, 'dist'))).toEqual(Object.fromEntries(fresh.output.map((f) => [f.path, f.contents])));
+}
+
+/** Rewrite a source with other bytes of the same size, then give it back its old mtime (whole seconds: exact). */
+async function sameSizeEdit(file: string, from: string, to: string): Promise<void> {
+  const before = await stat(file);
+  const text = await readFile(file, 'utf8');
+  expect(to.length).toBe(from.length);
+  await writeFile(file, text.replace(from, to));
+  await utimes(file, before.mtimeMs / 1000, before.mtimeMs / 1000);
+  expect((await stat(file)).mtimeMs).toBe(before.mtimeMs);
+}
+
+describe('build record', () => {
+  it('an unchanged project is up to date: nothing parsed, loaded, emitted or written, and the same result', async () => {
+    const root = await makeProject(FILES, ALL_TARGETS);
+    const first = await buildOnce(root);
+    expect(first.summary.upToDate).toBe(false);
+    const dist = await snapshotDir(path.join(root, 'dist'));
+
+    const warm = await buildOnce(root);
+    expect(warm.fromRecord).toBe(true);
+    expect(warm.summary).toMatchObject({ upToDate: true, analyzed: [], written: [], removed: [], agents: 3, errors: 0 });
+    expect(warm.parsed).toEqual([]);
+    expect(warm.events).toEqual([]);
+    expect(await snapshotDir(path.join(root, 'dist'))).toEqual(dist);
+    // Diagnostics (the claude-agent-sdk target's note about `color` included) are those of the real build.
+    expect(warm.summary.result.diagnostics).toEqual(first.summary.result.diagnostics);
+    expect(warm.summary.result.diagnostics.map((d) => d.ruleId)).toContain('target/dropped-field');
+    // Agents and output are read on demand, and equal a real build's.
+    expect(warm.summary.result.agents).toEqual(first.summary.result.agents);
+    expect(warm.summary.result.output).toEqual(first.summary.result.output);
+    // Reporters can show code frames: each file's text is there when asked for.
+    expect(warm.summary.result.files.map((f) => f.value)).toEqual(first.summary.result.files.map((f) => f.value));
+  });
+
+  it('the CLI prints the same report, code frames included, when up to date', async () => {
+    const root = await makeProject({ ...FILES, 'agents/d.md': '---\nname: delta\ndescription: Helps\ntools: Read, Nope\n---\nYou are delta.\n' }, ALL_TARGETS);
+    const cold = await cli(root, 'build');
+    const warm = await cli(root, 'build');
+    expect(cold.code).toBe(0);
+    expect(warm).toEqual(cold);
+    expect(warm.stderr).toContain('tools: Read, Nope');
+    expect(await cli(root, 'build', '--reporter', 'json')).toEqual(await cli(root, 'build', '--no-cache', '--reporter', 'json'));
+  });
+
+  it('a source edited within the racy window is hashed again, even with its old size and mtime', async () => {
+    const root = await makeProject(FILES);
+    const now = Math.floor(Date.now() / 1000);
+    await utimes(path.join(root, 'agents/b.md'), now, now);
+    await buildOnce(root);
+    await sameSizeEdit(path.join(root, 'agents/b.md'), 'Helps with beta', 'Hilfe mit beta!');
+    const next = await buildOnce(root);
+    expect(next.fromRecord).toBe(false);
+    expect(next.summary.upToDate).toBe(false);
+    expect(next.parsed).toEqual(['agents/b.md']);
+    await expectFreshDist(root);
+  });
+
+  it('an old source is trusted by size and mtime; any other stat is hashed again', async () => {
+    const root = await makeProject(FILES);
+    const past = new Date(Date.now() - 3_600_000);
+    for (const file of Object.keys(FILES)) await utimes(path.join(root, file), past, past);
+    await buildOnce(root);
+    // Touched but not changed: hashed, found equal, still up to date.
+    await utimes(path.join(root, 'agents/a.md'), new Date(), new Date());
+    expect((await buildOnce(root)).fromRecord).toBe(true);
+    // Changed (other size): a real build.
+    await writeFile(path.join(root, 'agents/c.md'), agent('gamma', 'Now helps with more'));
+    const next = await buildOnce(root);
+    expect(next.fromRecord).toBe(false);
+    expect(next.parsed).toEqual(['agents/c.md']);
+    await expectFreshDist(root);
+  });
+
+  it('added, removed or renamed sources are a real build', async () => {
+    const root = await makeProject(FILES);
+    await buildOnce(root);
+    await writeFile(path.join(root, 'agents/d.md'), agent('delta'));
+    expect((await buildOnce(root)).fromRecord).toBe(false);
+    await rm(path.join(root, 'agents/a.md'));
+    expect((await buildOnce(root)).fromRecord).toBe(false);
+    await expectFreshDist(root);
+    expect((await buildOnce(root)).fromRecord).toBe(true);
+  });
+
+  it('an output removed, added or renamed in outDir is put right', async () => {
+    const root = await makeProject(FILES, ALL_TARGETS);
+    await buildOnce(root);
+    await rm(path.join(root, 'dist/agents/alpha.json'));
+    expect((await buildOnce(root)).fromRecord).toBe(false);
+    await expectFreshDist(root);
+    await writeFile(path.join(root, 'dist/claude-code/stray.md'), 'not ours');
+    expect((await buildOnce(root)).fromRecord).toBe(false);
+    await expectFreshDist(root);
+    await rm(path.join(root, 'dist'), { recursive: true });
+    expect((await buildOnce(root)).fromRecord).toBe(false);
+    await expectFreshDist(root);
+  });
+
+  it('a config edit, another compiler version or a changed cache is a real build', async () => {
+    const root = await makeProject(FILES);
+    await buildOnce(root, { version: '1.0.0-test' });
+    expect((await buildOnce(root, { version: '1.0.0-test' })).fromRecord).toBe(true);
+    expect((await buildOnce(root, { version: '1.0.1-test' })).fromRecord).toBe(false);
+    await writeFile(path.join(root, 'agents.config.mjs'), `export default ${JSON.stringify({ ...FIXTURE_CONFIG, models: { aliases: { sonnet: 'model-two' } } })};\n`);
+    const edited = await buildOnce(root, { version: '1.0.1-test' });
+    expect(edited.fromRecord).toBe(false);
+    expect(edited.summary.result.agents[0]!.model.resolved).toBe('model-two');
+    const cacheRoot = path.join(root, 'node_modules/.cache/agentc');
+    const folder = path.join(cacheRoot, readdirSync(cacheRoot)[0]!);
+    const shard = readdirSync(folder).find((f) => f.startsWith('shard-'))!;
+    await writeFile(path.join(folder, shard), readFileSync(path.join(folder, shard), 'utf8') + ' ');
+    expect((await buildOnce(root, { version: '1.0.1-test' })).fromRecord).toBe(false);
+  });
+
+  it('a corrupt or unreadable record is ignored; --no-cache neither reads nor writes one', async () => {
+    const root = await makeProject(FILES);
+    await buildOnce(root);
+    const cacheRoot = path.join(root, 'node_modules/.cache/agentc');
+    const record = path.join(cacheRoot, readdirSync(cacheRoot)[0]!, 'build.json');
+    await writeFile(record, '{"format":1,"sources":');
+    expect((await buildOnce(root)).fromRecord).toBe(false);
+    expect((await buildOnce(root)).fromRecord).toBe(true);
+    await rm(record);
+    await mkdir(record);
+    const unreadable = await buildOnce(root);
+    expect(unreadable.fromRecord).toBe(false);
+    expect(unreadable.summary.errors).toBe(0);
+    await expectFreshDist(root);
+
+    const bare = await makeProject(FILES);
+    await buildOnce(bare, { cache: false });
+    expect((await buildOnce(bare, { cache: false })).parsed).toHaveLength(3);
+    expect(existsSync(path.join(bare, 'node_modules/.cache/agentc'))).toBe(false);
+  });
+});
