@@ -9,6 +9,7 @@ import { reporterFor, type Report } from '../diagnostics.js';
 import type { Agent } from '../ir.js';
 import { createLocator, type Locator } from '../util/text.js';
 import { readFrontmatter, type Frontmatter } from './frontmatter/index.js';
+import type { YamlTokens } from './frontmatter/cst.js';
 import { normalizeAgent } from './normalize/index.js';
 import { parseSource, type FrontmatterBlock } from './parse.js';
 import { readSource } from './read.js';
@@ -46,8 +47,9 @@ export function analyzeText(file: VFile, text: string, sha256: string, config: P
   const parsed = parseSource(text, report);
   if (!parsed) return undefined;
   const locator = createLocator(text);
-  if (!checkFrontmatterLimits(parsed.frontmatter, locator, report, config.limits)) return undefined;
-  const frontmatter = readFrontmatterSafely(parsed.frontmatter, locator, report);
+  const tokens = checkFrontmatterLimits(parsed.frontmatter, locator, report, config.limits);
+  if (!tokens) return undefined;
+  const frontmatter = readFrontmatterSafely(parsed.frontmatter, locator, report, tokens);
   if (!frontmatter || !checkJsonData(frontmatter, report)) return undefined;
   const normalized = normalizeAgent(frontmatter, file.path, report);
   const toolsWritten = checkToolsWritten(parsed.frontmatter, frontmatter, locator, report);
@@ -81,9 +83,9 @@ export function analyzeText(file: VFile, text: string, sha256: string, config: P
  * to an anchor that the Claude Code rewrite moved, too many alias expansions in a recovered
  * block). A file's content must never crash the build: such a throw is that file's error.
  */
-function readFrontmatterSafely(block: FrontmatterBlock, locator: Locator, report: Report): Frontmatter | undefined {
+function readFrontmatterSafely(block: FrontmatterBlock, locator: Locator, report: Report, tokens: YamlTokens): Frontmatter | undefined {
   try {
-    return readFrontmatter(block, locator, report);
+    return readFrontmatter(block, locator, report, tokens);
   } catch (error) {
     report('frontmatter/yaml-syntax', `Frontmatter could not be read: ${(error as Error).message.split('\n')[0]}`, locator.point(block.offset));
     return undefined;

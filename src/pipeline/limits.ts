@@ -7,50 +7,50 @@
  *
  * Everything here is linear: the byte and line counts, and the depth, which is read from the
  * `yaml` CST parser (an explicit stack, no recursion) token by token, stopping at the limit.
+ * The CST tokens of that pass are returned, so the strict YAML reader does not lex the text again.
  */
-import { Lexer, Parser } from 'yaml';
 import { DEFAULT_LIMITS, type Limits } from '../config/schema.js';
 import type { Report } from '../diagnostics.js';
 import type { Locator } from '../util/text.js';
+import { parseYamlTokens, type YamlTokens } from './frontmatter/cst.js';
 import type { FrontmatterBlock } from './parse.js';
 
-/** True when the frontmatter is within the limits; otherwise reports `frontmatter/too-large` at the first place past one. */
-export function checkFrontmatterLimits(block: FrontmatterBlock, locator: Locator, report: Report, limits: Partial<Limits> = {}): boolean {
-  const { maxFrontmatterBytes, maxFrontmatterLines, maxNestingDepth } = { ...DEFAULT_LIMITS, ...definedOnly(limits) };
+/**
+ * The frontmatter's YAML tokens when it is within the limits; otherwise undefined, after
+ * reporting `frontmatter/too-large` at the first place past one.
+ */
+export function checkFrontmatterLimits(block: FrontmatterBlock, locator: Locator, report: Report, limits: Partial<Limits> = {}): YamlTokens | undefined {
+  const maxFrontmatterBytes = limits.maxFrontmatterBytes ?? DEFAULT_LIMITS.maxFrontmatterBytes;
+  const maxFrontmatterLines = limits.maxFrontmatterLines ?? DEFAULT_LIMITS.maxFrontmatterLines;
+  const maxNestingDepth = limits.maxNestingDepth ?? DEFAULT_LIMITS.maxNestingDepth;
   const { raw, offset } = block;
 
   let lines = 1;
   for (let i = raw.indexOf('\n'); i !== -1; i = raw.indexOf('\n', i + 1)) {
     if (++lines > maxFrontmatterLines) {
       report('frontmatter/too-large', `Frontmatter has more than ${maxFrontmatterLines} lines (limits.maxFrontmatterLines)`, locator.point(offset + i + 1));
-      return false;
+      return undefined;
     }
   }
 
   const bytes = Buffer.byteLength(raw, 'utf8');
   if (bytes > maxFrontmatterBytes) {
     report('frontmatter/too-large', `Frontmatter is ${bytes} bytes; the limit is ${maxFrontmatterBytes} (limits.maxFrontmatterBytes)`, locator.point(offset + charsWithinBytes(raw, maxFrontmatterBytes)));
-    return false;
+    return undefined;
   }
 
-  const deep = firstTooDeep(raw, maxNestingDepth);
-  if (deep !== undefined) {
-    report('frontmatter/too-large', `Frontmatter is nested more than ${maxNestingDepth} levels deep (limits.maxNestingDepth)`, locator.point(offset + deep));
-    return false;
+  const cst = parseYamlTokens(raw, maxNestingDepth);
+  if ('tooDeepAt' in cst) {
+    report('frontmatter/too-large', `Frontmatter is nested more than ${maxNestingDepth} levels deep (limits.maxNestingDepth)`, locator.point(offset + cst.tooDeepAt));
+    return undefined;
   }
-  return true;
+  return cst.tokens;
 }
 
 /** Offset of the token at which the YAML nesting first exceeds `max` levels, if it does. */
 export function firstTooDeep(raw: string, max: number): number | undefined {
-  const parser = new Parser();
-  // The stack holds the document, then one entry per open collection (and a pending scalar).
-  const limit = max + 1;
-  for (const token of new Lexer().lex(raw)) {
-    for (const _ of parser.next(token));
-    if (parser.stack.length > limit) return parser.stack.at(-1)?.offset ?? 0;
-  }
-  return undefined;
+  const cst = parseYamlTokens(raw, max);
+  return 'tooDeepAt' in cst ? cst.tooDeepAt : undefined;
 }
 
 /** How many UTF-16 code units of `text` fit in `bytes` UTF-8 bytes. */
@@ -64,8 +64,4 @@ function charsWithinBytes(text: string, bytes: number): number {
     if (code >= 0x10000) i++;
   }
   return text.length;
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -11,11 +11,13 @@ import { matchKeyLine, splitLines } from './lines.js';
 import { readRecovered } from './recover.js';
 import { readStrictYaml } from './strict.js';
 import type { Frontmatter } from './types.js';
+import type { YamlTokens } from './cst.js';
 
 export type { Frontmatter, FrontmatterMode, FieldPath } from './types.js';
 
-export function readFrontmatter(block: FrontmatterBlock, locator: Locator, report: Report): Frontmatter | undefined {
-  const strict = readStrictYaml(block.raw, block.offset, locator);
+/** `tokens`: the CST of `block.raw`, when the caller already parsed it (../limits.ts does). */
+export function readFrontmatter(block: FrontmatterBlock, locator: Locator, report: Report, tokens?: YamlTokens): Frontmatter | undefined {
+  const strict = readStrictYaml(block.raw, block.offset, locator, tokens);
   if (strict.ok) return strict.frontmatter;
 
   const { error } = strict;

@@ -5,6 +5,7 @@
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import type { Point, Range } from '../../diagnostics.js';
 import type { Locator } from '../../util/text.js';
+import { composeDocument, type YamlTokens } from './cst.js';
 import { setOwn, type FieldPath, type Frontmatter, type FrontmatterMode } from './types.js';
 
 export interface YamlError {
@@ -22,8 +23,11 @@ export type StrictResult =
 /** Keeps hostile YAML (alias bombs) bounded: yaml throws past this many alias expansions. */
 const TO_JS = { maxAliasCount: 100 } as const;
 
-export function readStrictYaml(raw: string, offset: number, locator: Locator): StrictResult {
-  const doc = parseDocument(raw, { prettyErrors: false, uniqueKeys: true, strict: true });
+const STRICT = { prettyErrors: false, uniqueKeys: true, strict: true } as const;
+
+/** `tokens`: the CST of `raw` when the caller has it (see ./cst.ts), so `raw` is not lexed again. */
+export function readStrictYaml(raw: string, offset: number, locator: Locator, tokens?: YamlTokens): StrictResult {
+  const doc = tokens ? composeDocument(raw, tokens, { ...STRICT }) : parseDocument(raw, { ...STRICT });
   const first = doc.errors[0];
   if (first) {
     return { ok: false, error: { message: first.message.split('\n')[0]!, offset: first.pos[0], code: first.code } };
