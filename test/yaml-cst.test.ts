@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseDocument } from 'yaml';
+import { parseDocument, type Document } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { composeDocument, parseYamlTokens } from '../src/pipeline/frontmatter/cst.js';
 
@@ -21,7 +21,7 @@ function attempt(fn: () => unknown): unknown {
   }
 }
 
-function summary(doc: ReturnType<typeof parseDocument>) {
+function summary(doc: Document.Parsed) {
   return {
     value: attempt(() => doc.toJS({ maxAliasCount: 100 })),
     text: attempt(() => String(doc)),
