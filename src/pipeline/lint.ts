@@ -70,14 +70,15 @@ export function lintAgent(input: LintInput, report: Report): void {
   }
 
   const prompt = input.body.trim();
-  const bodyAt = input.locator.point(input.bodyOffset);
   if (prompt.length < PROMPT_MIN) {
     const what = prompt.length === 0 ? 'is empty' : `is ${prompt.length} characters`;
-    report('agent/prompt-short', `The system prompt (the body after the frontmatter) ${what}; write at least ${PROMPT_MIN} characters of instructions`, bodyAt);
+    report('agent/prompt-short', `The system prompt (the body after the frontmatter) ${what}; write at least ${PROMPT_MIN} characters of instructions`, input.locator.point(input.bodyOffset));
   }
-  const length = codePointLength(input.body);
+  // A body of at most PROMPT_MAX code units has at most that many code points: only longer
+  // bodies are counted (the count walks every character; most bodies are short).
+  const length = input.body.length > PROMPT_MAX ? codePointLength(input.body) : input.body.length;
   if (length > PROMPT_MAX) {
-    report('agent/prompt-long', `The system prompt is ${thousands(length)} characters, over ${thousands(PROMPT_MAX)}; a long prompt costs context on every call`, bodyAt);
+    report('agent/prompt-long', `The system prompt is ${thousands(length)} characters, over ${thousands(PROMPT_MAX)}; a long prompt costs context on every call`, input.locator.point(input.bodyOffset));
   }
 
   // Split once, only when a tool needs a position: a hostile file may list thousands of names.

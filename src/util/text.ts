@@ -21,8 +21,13 @@ export function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+const HIGH_SURROGATE = /[\uD800-\uDBFF]/;
+
 /** `[...text].length` (code points; a lone surrogate counts as one) without building the array. */
 export function codePointLength(text: string): number {
+  // Most text has no surrogates; the regex answers that without a JS loop (at once for
+  // Latin-1 strings, which V8 stores one byte per character).
+  if (!HIGH_SURROGATE.test(text)) return text.length;
   let length = text.length;
   for (let i = 0; i < text.length - 1; i++) {
     const code = text.charCodeAt(i);
