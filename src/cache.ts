@@ -14,6 +14,7 @@ import path from 'node:path';
 import { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 import type { ResolvedConfig } from './config/schema.js';
+import { addMessage } from './diagnostics.js';
 import type { AgentDraft, AnalyzedFile } from './pipeline/analyze.js';
 import { compareCodeUnits } from './util/text.js';
 
@@ -58,7 +59,7 @@ export function restoreEntry(entry: CacheEntry): AnalyzedFile {
   const file = new VFile({ path: entry.path });
   if (entry.value !== undefined) file.value = entry.value;
   for (const m of entry.messages) {
-    const message = file.message(m.reason, { place: m.place, ruleId: m.ruleId, source: m.source });
+    const message = addMessage(file, m.reason, { place: m.place, ruleId: m.ruleId, source: m.source });
     message.fatal = m.fatal === null ? undefined : m.fatal;
     if (m.url !== undefined) message.url = m.url;
   }

@@ -4,7 +4,7 @@
  * (vfile-reporter and friends) can print them. The core never prints; it returns these.
  */
 import type { VFile } from 'vfile';
-import type { VFileMessage } from 'vfile-message';
+import type { Options as MessageOptions, VFileMessage } from 'vfile-message';
 import { RULES, severityOf, type RuleId, type RuleSettings, type Severity } from './rules.js';
 
 export interface Point {
@@ -36,7 +36,7 @@ export function reporterFor(file: VFile, rules: RuleSettings | undefined): Repor
   return (ruleId, reason, place) => {
     const severity = severityOf(ruleId, rules);
     if (severity === undefined) return;
-    const message = file.message(reason, {
+    const message = addMessage(file, reason, {
       place: place && 'start' in place ? { start: withOffset(place.start), end: withOffset(place.end ?? place.start) } : place,
       ruleId,
       source: 'agentc',
@@ -44,6 +44,21 @@ export function reporterFor(file: VFile, rules: RuleSettings | undefined): Repor
     message.fatal = severity === 'error' ? true : severity === 'warning' ? false : undefined;
     message.url = `https://github.com/agentc/agentc#rule-${ruleId.replace('/', '-')}`;
   };
+}
+
+/**
+ * file.message without the stack trace: a VFileMessage is an Error, so V8 captures a stack for
+ * each one, which vfile-message then replaces with ''. At 10,000 agents (~30,000 messages)
+ * the capture alone cost ~0.2 s per build.
+ */
+export function addMessage(file: VFile, reason: string, options: MessageOptions): VFileMessage {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return file.message(reason, options);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 // vfile's Position type wants offsets optional; keep the objects plain.
