@@ -8,11 +8,16 @@
  * The declarations are self-contained (no import of the SDK, no dependency on the `ts`
  * target): `AgentDefinition` here is the subset of the SDK's type that agentc fills, with the
  * SDK's own mutable arrays, so it is assignable to the SDK's `Options['agents']`.
+ *
+ * When the `ts` target runs too, the module takes each agent's long texts (description,
+ * prompt, initialPrompt) from the agent's own module (agents/<name>.js / .cjs) instead of
+ * holding a second copy of every prompt; the short fields stay inline, as fresh mutable values.
+ * Either way each definition has the same keys, in the same order, with the same values.
  */
 import { EFFORT_LEVELS, MEMORY_SCOPES, type Agent } from '../ir.js';
-import { GENERATED_HEADER, JS_EXT, jsValue, propertyKey, transpile, unionType, type ModuleFormat } from './js.js';
+import { GENERATED_HEADER, JS_EXT, jsValue, propertyKey, stringLiteral, transpile, unionType, type ModuleFormat } from './js.js';
 import { memoByIdentity } from '../util/memo.js';
-import { dualExport, jsonData } from './ts.js';
+import { dualExport } from './ts.js';
 import type { EmitContext, OutputFile, Target } from './types.js';
 
 /** The SDK's PermissionMode (0.3.x): Claude Code's `manual` is not one of them. */
@@ -32,7 +37,11 @@ export interface SdkAgentDefinition {
 
 /** One agent as an AgentDefinition, and the frontmatter fields that had to be left out. */
 export function toAgentDefinition(agent: Agent): { definition: SdkAgentDefinition; dropped: string[] } {
-  const data = jsonData(agent);
+  // Only the mapped fields go through the JSON round trip (the prompt needs none).
+  const picked: Record<string, unknown> = {};
+  for (const field of MAPPED) picked[field] = agent[field];
+  for (const field of UNMAPPED) picked[field] = agent[field];
+  const data = JSON.parse(JSON.stringify(picked)) as Record<string, unknown>;
   const definition: SdkAgentDefinition = { description: agent.description, prompt: agent.prompt, model: agent.model.resolved };
   const dropped: string[] = [];
   for (const field of MAPPED) {
@@ -64,23 +73,31 @@ function position(agent: Agent, field: string): number {
 }
 
 const PLACEHOLDER = '__agentc_sdk_agents__';
-const shells = new Map<ModuleFormat, [string, string]>();
+const IMPORTS = '__agentc_sdk_imports__';
+const shells = new Map<ModuleFormat, [string, string, string]>();
 
 /**
- * The module is one big value: esbuild transpiles the module around a placeholder once per
- * format, and the value's expression (from jsValue) goes in its place. Re-printing megabytes of
- * prompts through esbuild cost ~1.5 s over the test corpus for the same values.
+ * The module is one big value: esbuild transpiles the module around placeholders once per
+ * format, and the imports (when the definitions reference the agent modules) and the value's
+ * expression go in their places. Re-printing megabytes of prompts through esbuild cost ~1.5 s
+ * over the test corpus for the same values.
  */
-function sdkModule(value: string, format: ModuleFormat): string {
+function sdkModule(imports: string, value: string, format: ModuleFormat): string {
   let shell = shells.get(format);
   if (!shell) {
-    const code = transpile(`export const agents = ${PLACEHOLDER};\nexport default agents;\n`, format);
-    const at = code.indexOf(PLACEHOLDER);
-    if (at === -1 || code.indexOf(PLACEHOLDER, at + 1) !== -1) throw new Error('claude-agent-sdk target: unexpected esbuild output');
-    shell = [code.slice(0, at), code.slice(at + PLACEHOLDER.length)];
+    // An expression statement keeps its place (esbuild cannot know a global read is pure).
+    const parts = transpile(`${IMPORTS};\nexport const agents = ${PLACEHOLDER};\nexport default agents;\n`, format).split(new RegExp(`${IMPORTS};\\n|${PLACEHOLDER}`));
+    if (parts.length !== 3) throw new Error('claude-agent-sdk target: unexpected esbuild output');
+    shell = parts as [string, string, string];
     shells.set(format, shell);
   }
-  return shell[0] + value + shell[1];
+  return shell[0] + imports + shell[1] + value + shell[2];
+}
+
+/** How a module binds agent i's record from its ts module: an import in ESM, a require in CommonJS. */
+function agentImport(name: string, binding: string, format: ModuleFormat): string {
+  const file = stringLiteral(`./agents/${name}${JS_EXT[format].js}`);
+  return format === 'esm' ? `import { agent as ${binding} } from ${file};\n` : `const ${binding} = require(${file}).agent;\n`;
 }
 
 function sdkDeclaration(names: readonly string[]): string {
@@ -114,26 +131,51 @@ export default agents;
 `;
 }
 
+/** Fields read from the agent's ts module when it is emitted: the long texts. */
+const REFERENCED = new Set(['description', 'prompt', 'initialPrompt']);
+/** Stands for the agent's binding in a rendered definition (JSON text never holds a raw NUL). */
+const BINDING = '\u0000';
+
+/**
+ * Per agent, memoized by identity (a watch rebuild re-renders only the agents that changed):
+ * the dropped fields, and the definition as jsValue's text, either whole (`inline`) or with the
+ * long texts read from the agent's module, split where its binding goes (`referenced`).
+ */
 const renderedDefinition = memoByIdentity((agent: Agent) => {
   const { definition, dropped } = toAgentDefinition(agent);
-  return { dropped, text: jsValue(definition, { freeze: false, indent: '  ' }) };
+  let inline: string | undefined;
+  let referenced: string[] | undefined;
+  return {
+    dropped,
+    inline: () => (inline ??= jsValue(definition, { freeze: false, indent: '  ' })),
+    referenced: () =>
+      (referenced ??= (() => {
+        // jsValue's layout for a non-empty object, one property per line.
+        const lines = Object.entries(definition)
+          .filter(([, value]) => value !== undefined)
+          .map(([key, value]) => `    ${propertyKey(key)}: ${REFERENCED.has(key) ? `${BINDING}.${key}` : jsValue(value, { freeze: false, indent: '    ' })}`);
+        return `{\n${lines.join(',\n')}\n  }`.split(BINDING);
+      })()),
+  };
 });
 
 export const claudeAgentSdkTarget: Target = {
   name: 'claude-agent-sdk',
   emit(agents, context) {
-    // jsValue's object layout, assembled from per-agent pieces (memoized: a watch rebuild
-    // re-renders only the agents that changed).
-    const entries = agents.map((agent) => {
-      const { dropped, text } = renderedDefinition(agent);
-      reportDropped(agent, dropped, context);
-      return `  ${propertyKey(agent.name)}: ${text}`;
+    // The agent modules exist only when the ts target runs (a config lists built-in targets by name).
+    const reference = context.config.targets.includes('ts');
+    // jsValue's object layout, assembled from per-agent pieces.
+    const entries = agents.map((agent, i) => {
+      const rendered = renderedDefinition(agent);
+      reportDropped(agent, rendered.dropped, context);
+      return `  ${propertyKey(agent.name)}: ${reference ? rendered.referenced().join(`a${i}`) : rendered.inline()}`;
     });
     const names = agents.map((agent) => agent.name);
     const value = entries.length === 0 ? '{}' : `{\n${entries.join(',\n')}\n}`;
     const files: OutputFile[] = [];
     for (const format of ['esm', 'cjs'] as const satisfies readonly ModuleFormat[]) {
-      files.push({ path: `claude-agent-sdk${JS_EXT[format].js}`, contents: GENERATED_HEADER + sdkModule(value, format) });
+      const imports = reference ? agents.map((agent, i) => agentImport(agent.name, `a${i}`, format)).join('') : '';
+      files.push({ path: `claude-agent-sdk${JS_EXT[format].js}`, contents: GENERATED_HEADER + sdkModule(imports, value, format) });
       files.push({ path: `claude-agent-sdk${JS_EXT[format].dts}`, contents: sdkDeclaration(names) });
     }
     return files;

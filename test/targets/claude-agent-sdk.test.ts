@@ -3,9 +3,14 @@
  * come through, the model is the resolved one, and what the SDK has no place for is left out
  * with one `target/dropped-field` info diagnostic per agent, at the first dropped field.
  */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs } from '../helpers/project.js';
+import { compile, emit } from '../../src/compile.js';
+import { toAgentDefinition } from '../../src/targets/claude-agent-sdk.js';
+import { writeOutput } from '../../src/write.js';
+import { cleanupTempDirs, configFor, CORPUS, tempDir } from '../helpers/project.js';
 import { buildProject, importEsm, requireCjs, type Built } from './helpers.js';
 
 const FULL = `---
@@ -108,5 +113,53 @@ describe('claude-agent-sdk target', () => {
     const strict = await buildProject({ 'agents/full.md': FULL }, { rules: { 'target/dropped-field': 'error' } });
     expect(strict.errorCount).toBe(1);
     expect(strict.output).toEqual([]);
+  });
+
+  it('with the ts target, takes description, prompt and initialPrompt from the agent modules; without it, inlines them', async () => {
+    const esm = built.output.find((f) => f.path === 'claude-agent-sdk.js')!.contents;
+    const cjs = built.output.find((f) => f.path === 'claude-agent-sdk.cjs')!.contents;
+    expect(esm).toContain('import { agent as a0 } from "./agents/full.js";\n');
+    expect(esm).toContain('"prompt": a0.prompt,');
+    expect(esm).toContain('"initialPrompt": a0.initialPrompt\n');
+    expect(cjs).toContain('const a0 = require("./agents/full.cjs").agent;\n');
+    for (const text of [esm, cjs]) expect(text).not.toContain('You do everything.');
+    const alone = await buildProject({ 'agents/full.md': FULL }, { targets: ['claude-agent-sdk'] });
+    const inline = alone.output.find((f) => f.path === 'claude-agent-sdk.js')!.contents;
+    expect(inline).not.toContain('import');
+    expect(inline).toContain('"prompt": "You do everything.\\n",');
+    expect(alone.output.some((f) => f.path.startsWith('agents/'))).toBe(false);
+    // The same values either way, arrays as mutable as the SDK's own types say.
+    const referenced = (await importEsm(path.join(built.outDir, 'claude-agent-sdk.js'))).agents as Record<string, { tools: string[] }>;
+    const inlined = (await importEsm(path.join(alone.outDir, 'claude-agent-sdk.js'))).agents as Record<string, { tools: string[] }>;
+    expect(JSON.stringify(referenced.full)).toBe(JSON.stringify(inlined.full));
+    expect(Object.isFrozen(referenced.full!.tools)).toBe(false);
+    expect(Object.isFrozen(referenced.full)).toBe(false);
+  });
+
+  it('over the corpus: referenced (ESM, CJS) and inlined modules give exactly each agent\'s AgentDefinition', { timeout: 120_000 }, async () => {
+    const out = await tempDir();
+    let count = 0;
+    for (const repo of readdirSync(CORPUS).filter((name) => statSync(path.join(CORPUS, name)).isDirectory())) {
+      const configs = (targets: ('json' | 'ts' | 'claude-agent-sdk')[]) => configFor(path.join(CORPUS, repo), { include: ['**/*.md', '.claude/agents/**/*.md'], targets });
+      // One corpus file has an error (a name with a space), which stops its folder's build: emit the valid agents.
+      const { agents } = await compile(configs(['claude-agent-sdk']));
+      await writeOutput(path.join(out, repo, 'all'), emit(agents, configs(['json', 'ts', 'claude-agent-sdk'])));
+      await writeOutput(path.join(out, repo, 'sdk-only'), emit(agents, configs(['claude-agent-sdk'])));
+      count += agents.length;
+      const expected = JSON.stringify(Object.fromEntries(agents.map((agent) => [agent.name, toAgentDefinition(agent).definition])));
+      // Plain node (vitest would transform every agent module it loads): each module's agents as JSON.
+      const script = `
+        import { createRequire } from 'node:module';
+        import { isDeepStrictEqual } from 'node:util';
+        const require = createRequire(import.meta.url);
+        const dir = ${JSON.stringify(path.join(out, repo))};
+        const all = [(await import(dir + '/all/claude-agent-sdk.js')).agents, require(dir + '/all/claude-agent-sdk.cjs').agents,
+          (await import(dir + '/sdk-only/claude-agent-sdk.js')).agents, require(dir + '/sdk-only/claude-agent-sdk.cjs').agents];
+        console.log(JSON.stringify({ json: all.map((agents) => JSON.stringify(agents)), equal: all.map((agents) => isDeepStrictEqual(agents, all[0])) }));`;
+      const { json, equal } = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 1 << 28 }));
+      expect(json).toEqual([expected, expected, expected, expected]);
+      expect(equal).toEqual([true, true, true, true]);
+    }
+    expect(count).toBeGreaterThan(500);
   });
 });
