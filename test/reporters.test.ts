@@ -51,6 +51,12 @@ describe('reporters on several files', () => {
     expect(result.stdout).toBe('');
     await expect(result.stderr).toMatchFileSnapshot(path.join(SNAPSHOTS, 'pretty.txt'));
     expect(result.stderr.trimEnd().split('\n').at(-1)).toBe(SUMMARY);
+    // Infos are counted by rule, not listed; --verbose lists them in place, nothing else changes.
+    expect(result.stderr.trimEnd().split('\n').at(-2)).toBe('2 infos not shown (agent/name-mismatch 1, agent/no-examples 1); --verbose lists them');
+    expect(result.stderr).not.toContain(' info ');
+    const verbose = await run(root, ['check', '--verbose']);
+    await expect(verbose.stderr).toMatchFileSnapshot(path.join(SNAPSHOTS, 'pretty-verbose.txt'));
+    expect(verbose.stderr.split('\n').filter((line) => !/^  \S+\s+info\s/.test(line))).toEqual(expect.arrayContaining(result.stderr.split('\n').filter((line) => !line.includes('infos not shown'))));
     // Every file appears once, as a heading, in code-unit order.
     const headings = result.stderr.split('\n').filter((line) => line.startsWith('agents/'));
     expect(headings).toEqual(['agents/dialect.md', 'agents/long-line.md', 'agents/missing.md', 'agents/short.md', 'agents/syntax.md']);

@@ -29,4 +29,5 @@ export const SHARED_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   config: { type: 'string', short: 'c' },
   strict: { type: 'boolean' },
   reporter: { type: 'string', short: 'r' },
+  verbose: { type: 'boolean' },
 };

@@ -36,6 +36,7 @@ Options
   -c, --config <file>       config file (default: agents.config.{ts,mts,js,mjs} in the cwd)
       --strict              warnings fail the run (exit 1)
   -r, --reporter <name>     pretty (default), json, github (default when GITHUB_ACTIONS=true)
+      --verbose             pretty: list every info too (by default infos are counted in one line)
 ${own.join('\n')}
   -h, --help                show this help
   -v, --version             show the version

@@ -13,8 +13,21 @@ export function reporterOf(values: OptionValues, io: CliIO): ReporterName | unde
   return undefined;
 }
 
-export function printResult(result: BuildResult, reporter: ReporterName, io: CliIO, notes: string[] = [], extra: Record<string, unknown> = {}, agentCount = result.agents.length): void {
-  const input = { agents: agentCount, files: result.files, diagnostics: result.diagnostics, errorCount: result.errorCount, warningCount: result.warningCount, notes };
+export interface PrintOptions {
+  /** Lines printed before the summary. */
+  notes?: string[];
+  /** Extra keys of the json reporter's object. */
+  extra?: Record<string, unknown>;
+  /** The number of agents (default: result.agents.length, which an up-to-date build reads on demand). */
+  agentCount?: number;
+  /** pretty: list infos too. */
+  verbose?: boolean;
+}
+
+export function printResult(result: BuildResult, reporter: ReporterName, io: CliIO, options: PrintOptions = {}): void {
+  const { notes = [], extra = {}, verbose = false } = options;
+  const agents = options.agentCount ?? result.agents.length;
+  const input = { agents, files: result.files, diagnostics: result.diagnostics, errorCount: result.errorCount, warningCount: result.warningCount, notes, verbose };
   printReport(input, reporter, io, extra, result.config.root);
 }
 
@@ -26,7 +39,7 @@ export function printReport(input: ReportInput, reporter: ReporterName, io: CliI
     io.stdout.write(formatGithub(input, { root, workspace: io.env.GITHUB_WORKSPACE }));
   } else {
     const color = Boolean(io.stderr.isTTY) && io.env.NO_COLOR === undefined && io.env.FORCE_COLOR !== '0';
-    io.stderr.write(formatPretty(input, { color }));
+    io.stderr.write(formatPretty(input, { color, verbose: input.verbose ?? false }));
   }
 }
 

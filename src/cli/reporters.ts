@@ -20,6 +20,8 @@ export interface ReportInput {
   warningCount: number;
   /** Extra lines printed before the summary (e.g. --check's list of differences). */
   notes?: string[];
+  /** pretty: list infos too (`--verbose`); otherwise they are counted in one line. */
+  verbose?: boolean;
 }
 
 export function summaryLine(input: Pick<ReportInput, 'agents' | 'errorCount' | 'warningCount'>): string {
@@ -27,10 +29,25 @@ export function summaryLine(input: Pick<ReportInput, 'agents' | 'errorCount' | '
   return `${plural(input.agents, 'agent')}, ${plural(input.errorCount, 'error')}, ${plural(input.warningCount, 'warning')}`;
 }
 
-export function formatPretty(input: ReportInput, options: { color: boolean }): string {
-  const text = formatDiagnosticsPretty(input.diagnostics, input.files, options);
-  const parts = [text, ...(input.notes ?? []), summaryLine(input)].filter((part) => part !== '');
+/**
+ * Errors and warnings in full; infos too with `verbose`, else one line that counts them by rule
+ * (a 10,000-agent project has tens of thousands of infos: a CI log should show what to fix).
+ */
+export function formatPretty(input: ReportInput, options: { color: boolean; verbose?: boolean }): string {
+  const shown = options.verbose ? input.diagnostics : input.diagnostics.filter((d) => d.severity !== 'info');
+  const text = formatDiagnosticsPretty(shown, input.files, options);
+  const hidden = shown.length === input.diagnostics.length ? '' : hiddenInfos(input.diagnostics);
+  const parts = [text, ...(input.notes ?? []), hidden, summaryLine(input)].filter((part) => part !== '');
   return `${parts.join('\n\n').replace(/\n\n(?=[^\n]*$)/, '\n')}\n`;
+}
+
+/** `12 infos not shown (agent/no-examples 9, target/dropped-field 3); --verbose lists them` */
+function hiddenInfos(diagnostics: readonly Diagnostic[]): string {
+  const byRule = new Map<string, number>();
+  for (const d of diagnostics) if (d.severity === 'info') byRule.set(d.ruleId, (byRule.get(d.ruleId) ?? 0) + 1);
+  const total = [...byRule.values()].reduce((a, b) => a + b, 0);
+  const rules = [...byRule].sort(([a, m], [b, n]) => n - m || (a < b ? -1 : a > b ? 1 : 0)).map(([rule, n]) => `${rule} ${n}`);
+  return `${total} info${total === 1 ? '' : 's'} not shown (${rules.join(', ')}); --verbose lists them`;
 }
 
 /** Annotations, then the notes as plain lines, then the summary. */

@@ -49,7 +49,8 @@ export const buildCommand: Command = {
       // In GitHub Actions, also as an annotation on the run, so a forgotten rebuild is seen on the PR.
       if (reporter === 'github') notes.push(`::error title=${escapeProperty('agents build --check')}::${escapeData(`${result.config.outDir}/ is out of date (${check.stale.length} stale, ${check.missing.length} missing, ${check.extra.length} extra); run \`agents build\` and commit the result`)}`);
     }
-    printResult(result, reporter, io, notes, check ? { check: { upToDate: check.upToDate, stale: check.stale, missing: check.missing, extra: check.extra } } : {}, agentCount);
+    const extra = check ? { check: { upToDate: check.upToDate, stale: check.stale, missing: check.missing, extra: check.extra } } : {};
+    printResult(result, reporter, io, { notes, extra, agentCount, verbose: Boolean(values.verbose) });
     const code = exitCodeOf(result, values);
     return code !== 0 ? code : check && !check.upToDate ? 1 : 0;
   },

@@ -11,7 +11,7 @@ export const checkCommand: Command = {
     if (!reporter) return 2;
     try {
       const result = await build({ cwd: io.cwd, configFile: values.config as string | undefined, validateOnly: true });
-      printResult(result, reporter, io);
+      printResult(result, reporter, io, { verbose: Boolean(values.verbose) });
       return exitCodeOf(result, values);
     } catch (error) {
       return exitCodeOfError(error, io);

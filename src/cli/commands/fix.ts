@@ -39,7 +39,7 @@ export const fixCommand: Command = {
     const byStatus = (status: string) => result.files.filter((f) => f.status === status).map((f) => f.path);
     const extra = { fix: { dryRun, fixed: byStatus('fixed'), refused: byStatus('refused'), skipped: byStatus('skipped'), unchanged: byStatus('unchanged'), ...(dryRun ? { diffs } : {}) } };
     const agents = result.files.filter((f) => f.agent).length;
-    printReport({ agents, files: result.files.map((f) => f.file), diagnostics, errorCount, warningCount, notes }, reporter, io, extra, config.root);
+    printReport({ agents, files: result.files.map((f) => f.file), diagnostics, errorCount, warningCount, notes, verbose: Boolean(values.verbose) }, reporter, io, extra, config.root);
     return exitCodeOf({ errorCount, warningCount }, values);
   },
 };
