@@ -108,7 +108,7 @@ export function readLikeClaudeCode(text: string, known?: { raw: string; value: u
   const { raw, offset } = frontmatter;
   let value: unknown;
   // The same text up to its closing line break parses to the same values (YAML ignores that break).
-  if (known && (raw === known.raw || (!known.exact && (raw === `${known.raw}\n` || raw === `${known.raw}\r\n`)))) {
+  if (known && (raw === known.raw || (!known.exact && (isWithEnd(raw, known.raw, '\n') || isWithEnd(raw, known.raw, '\r\n'))))) {
     value = known.value;
   } else {
     const first = parseYamlLikeClaudeCode(raw);
@@ -127,6 +127,11 @@ export function readLikeClaudeCode(text: string, known?: { raw: string; value: u
   }
   const fields = readFields(value);
   return fields.loaded ? { ...fields, offset, raw } : fields;
+}
+
+/** `text === start + end`, without building the concatenation (frontmatter is compared once per file). */
+function isWithEnd(text: string, start: string, end: string): boolean {
+  return text.length === start.length + end.length && text.endsWith(end) && text.startsWith(start);
 }
 
 type Fields = { loaded: true; name: string; description: string; model: string | null } | { loaded: false; why: NotLoadedCode; reason: string };
