@@ -38,6 +38,23 @@ export function agentModuleSource(value: string): string {
   return `export const agent = ${value};\nexport default agent;\n`;
 }
 
+/**
+ * agentModuleSource(value) as CommonJS, written directly: the same exports object esbuild's
+ * CommonJS gives (`__esModule`, then `agent` and `default` as enumerable getters, none
+ * configurable or writable) without its ~900 bytes of helpers in each of thousands of files.
+ * test/targets/ts.test.ts compares the two, descriptors and ESM view included.
+ */
+export function cjsAgentModule(value: string): string {
+  return (
+    `const agent = ${value};\n` +
+    'module.exports = Object.defineProperties({}, {\n' +
+    '  __esModule: { value: true },\n' +
+    '  agent: { get: () => agent, enumerable: true },\n' +
+    '  default: { get: () => agent, enumerable: true }\n' +
+    '});\n'
+  );
+}
+
 function agentDeclaration(agent: Agent, format: ModuleFormat): string {
   // Only the literal fields go through the JSON round trip: copying the whole record (prompt
   // included) twice per agent for a few short values was a visible share of the target.
@@ -163,8 +180,10 @@ export const tsTarget: Target = {
   name: 'ts',
   emit(agents) {
     const files: OutputFile[] = [];
-    // Every agent module in both formats through a few esbuild calls, not one per module (same bytes).
-    const modules = transpileEach(agents.map(agentValue), agentModuleSource, FORMATS);
+    // ESM agent modules through one esbuild call (not one per module); CommonJS written directly.
+    const values = agents.map(agentValue);
+    const modules = transpileEach(values, agentModuleSource, ['esm']);
+    modules.set('cjs', values.map(cjsAgentModule));
     for (const format of FORMATS) {
       const ext = JS_EXT[format];
       files.push({ path: `index${ext.js}`, contents: GENERATED_HEADER + transpile(indexModule(agents, format), format) });

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsValue, transpile, type ModuleFormat } from '../../src/targets/js.js';
 import { transpileEach } from '../../src/targets/transpile-batch.js';
-import { agentModuleSource } from '../../src/targets/ts.js';
+import { agentModuleSource, cjsAgentModule } from '../../src/targets/ts.js';
 
 // Each batched module must evaluate to exactly what transpiling it on its own gives.
 const FORMATS: ModuleFormat[] = ['esm', 'cjs'];
@@ -47,6 +47,23 @@ describe('transpileEach', () => {
         }
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it('cjsAgentModule (what the ts target writes for CommonJS) exports what esbuild\'s CommonJS exports', () => {
+    const shape = (exports: object) => Object.entries(Object.getOwnPropertyDescriptors(exports)).map(([key, d]) => [key, 'get' in d ? typeof d.get : d.value, d.enumerable, d.configurable, d.writable]);
+    fc.assert(
+      fc.property(record, (r) => {
+        const value = jsValue(r, { freeze: true });
+        const alone = evaluate(transpile(agentModuleSource(value), 'cjs'), 'cjs');
+        const mine = evaluate(cjsAgentModule(value), 'cjs');
+        expect(JSON.stringify(mine.agent)).toBe(JSON.stringify(alone.agent));
+        expect(JSON.stringify(mine.agent)).toBe(JSON.stringify(r));
+        expect(mine.default).toBe(mine.agent);
+        expect(Object.isFrozen(mine.agent)).toBe(true);
+        expect(shape(mine)).toEqual(shape(alone));
+      }),
+      { numRuns: 100 },
     );
   });
 

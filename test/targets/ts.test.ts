@@ -7,7 +7,9 @@ import path from 'node:path';
 import { build as esbuild } from 'esbuild';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { transpile } from '../../src/targets/js.js';
+import { agentModuleSource } from '../../src/targets/ts.js';
 import { cleanupTempDirs } from '../helpers/project.js';
 import { buildProject, importEsm, agentRecords, requireCjs, type Built } from './helpers.js';
 
@@ -51,6 +53,34 @@ describe('ts target', () => {
     const one = await importEsm(path.join(built.outDir, 'agents/beta.js'));
     expect(one.agent).toEqual(expected.beta);
     expect(requireCjs(path.join(built.outDir, 'agents/beta.cjs')).agent).toEqual(expected.beta);
+  });
+
+  it('writes each CommonJS agent module without esbuild\'s helpers, exporting what esbuild\'s CommonJS exports', async () => {
+    for (const name of ['alpha', 'beta', 'constructor']) {
+      const file = path.join(built.outDir, `agents/${name}.cjs`);
+      const written = built.output.find((f) => f.path === `agents/${name}.cjs`)!.contents;
+      expect(written).not.toContain('__copyProps');
+      // The same module through esbuild, as the target wrote it before, beside it.
+      const value = written.slice(written.indexOf('const agent = ') + 'const agent = '.length, written.indexOf(';\nmodule.exports'));
+      const reference = path.join(built.outDir, `agents/${name}.esbuild.cjs`);
+      await writeFile(reference, transpile(agentModuleSource(value), 'cjs'));
+      expect(written.length).toBeLessThan((await readFile(reference, 'utf8')).length - 500);
+      const mine = requireCjs(file);
+      const theirs = requireCjs(reference);
+      expect(JSON.stringify(mine.agent)).toBe(JSON.stringify(theirs.agent));
+      expect(mine.agent).toStrictEqual(theirs.agent);
+      expect(mine.default).toBe(mine.agent);
+      expect(Object.isFrozen(mine.agent)).toBe(true);
+      // Same property names, order and attributes on module.exports (getters, not data).
+      const shape = (exports: object) => Object.entries(Object.getOwnPropertyDescriptors(exports)).map(([key, d]) => [key, 'get' in d ? typeof d.get : d.value, d.enumerable, d.configurable, d.writable]);
+      expect(shape(mine)).toEqual(shape(theirs));
+      // And the same view from ESM (`import` of a .cjs file).
+      const esmView = async (p: string) => {
+        const ns = await importEsm(p);
+        return [Object.keys(ns), JSON.stringify(ns.default)];
+      };
+      expect(await esmView(file)).toEqual(await esmView(reference));
+    }
   });
 
   it('freezes what it exports', async () => {
