@@ -126,12 +126,14 @@ export function readLikeClaudeCode(text: string, known?: { raw: string; value: u
     }
   }
   const fields = readFields(value);
-  return fields.loaded ? { ...fields, offset, raw } : fields;
+  if (!fields.loaded) return fields;
+  return { loaded: true, name: fields.name, description: fields.description, model: fields.model, offset, raw };
 }
 
 /** `text === start + end`, without building the concatenation (frontmatter is compared once per file). */
 function isWithEnd(text: string, start: string, end: string): boolean {
-  return text.length === start.length + end.length && text.endsWith(end) && text.startsWith(start);
+  // A slice compared with `===` is V8's flat-string compare; startsWith walks character by character.
+  return text.length === start.length + end.length && text.endsWith(end) && text.slice(0, start.length) === start;
 }
 
 type Fields = { loaded: true; name: string; description: string; model: string | null } | { loaded: false; why: NotLoadedCode; reason: string };
