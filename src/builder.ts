@@ -14,11 +14,10 @@ import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import type { BuildResult } from './build.js';
 import { foldersUnchanged, filesUnchanged, RACY_WINDOW_MS, readRecord, removeRecord, stampFiles, stampFolders, writeRecord, type BuildRecord, type SourceStamp } from './build-record.js';
 import { cacheFolderFor, defaultCacheDir, entryOf, hashConfig, loadCache, loadCacheSync, restoreEntry, saveCache, serializeMessages, shardFileName, shardOf, SHARDS, textOf, type CacheEntry, type CacheLoadStatus } from './cache.js';
-import { collectDiagnostics, compileAnalyzed } from './compile.js';
 import { CONFIG_FILES, ConfigError, loadConfig, type LoadConfigOptions } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
-import type { Diagnostic } from './diagnostics.js';
-import { analyzeFile, type AnalyzedFile } from './pipeline/analyze.js';
+import { collectDiagnostics, type Diagnostic } from './diagnostics.js';
+import type { AnalyzedFile } from './pipeline/analyze.js';
 import { discover, type SourcePath } from './pipeline/discover.js';
 import { withHash } from './targets/json.js';
 import type { Agent } from './ir.js';
@@ -125,6 +124,16 @@ export interface Builder {
 }
 
 const READ_CONCURRENCY = 64;
+
+/**
+ * The compiler proper (remark, yaml, the targets, esbuild), loaded on first use: a build that
+ * finds outDir up to date never needs it, and loading it is a large part of such a build.
+ */
+let compiler: Promise<{ analyzeFile: typeof import('./pipeline/analyze.js').analyzeFile; compileAnalyzed: typeof import('./compile.js').compileAnalyzed }> | undefined;
+function loadCompiler() {
+  compiler ??= Promise.all([import('./pipeline/analyze.js'), import('./compile.js')]).then(([analyze, compile]) => ({ analyzeFile: analyze.analyzeFile, compileAnalyzed: compile.compileAnalyzed }));
+  return compiler;
+}
 /** The cache is saved this long after the last watch rebuild, off the edit-to-dist path. */
 const CACHE_SAVE_DELAY_MS = 1000;
 /** Longer than chokidar's 50 ms window in which it drops repeated `change` events. */
@@ -490,6 +499,7 @@ class IncrementalBuilder implements Builder {
     const config = this.currentConfig!;
     const started = performance.now();
     if (this.useCache) await this.loadStored();
+    const { compileAnalyzed } = await loadCompiler();
     const id = ++this.buildCount;
     this.emit('build:start', { id, reason, changed });
 
@@ -607,7 +617,7 @@ class IncrementalBuilder implements Builder {
       // Unreadable, too large, not a file: the pipeline says why. Such results depend on the
       // file system, not on content, so they are never cached by hash.
       this.emit('file:analyze', { path: source.path });
-      const analyzed = await analyzeFile(source, config);
+      const analyzed = await (await loadCompiler()).analyzeFile(source, config);
       this.dirtyShards.add(shardOf(source.path));
       return { entry: entryOf(analyzed, ''), parsed: true };
     }
@@ -621,7 +631,7 @@ class IncrementalBuilder implements Builder {
       return { entry: value === undefined ? stored : { ...stored, value }, parsed: false };
     }
     this.emit('file:analyze', { path: source.path });
-    const analyzed = await analyzeFile({ ...source, bytes }, config);
+    const analyzed = await (await loadCompiler()).analyzeFile({ ...source, bytes }, config);
     this.dirtyShards.add(shardOf(source.path));
     return { entry: entryOf(analyzed, sha256), parsed: true };
   }

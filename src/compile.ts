@@ -4,7 +4,7 @@
  */
 import type { VFile } from 'vfile';
 import type { ResolvedConfig } from './config/schema.js';
-import { reporterFor, toDiagnostic, type Diagnostic } from './diagnostics.js';
+import { collectDiagnostics, reporterFor, type Diagnostic } from './diagnostics.js';
 import type { Agent } from './ir.js';
 import { analyzeFile, type AnalyzedFile } from './pipeline/analyze.js';
 import { crossCheck } from './pipeline/cross-check.js';
@@ -89,11 +89,4 @@ function targetReporter(analyzed: readonly AnalyzedFile[], config: ResolvedConfi
   };
 }
 
-export function collectDiagnostics(files: readonly VFile[]): Diagnostic[] {
-  return files.flatMap((file) => file.messages.map((message) => toDiagnostic(message, file.path))).sort(compareDiagnostics);
-}
-
-function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
-  return compareCodeUnits(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || compareCodeUnits(a.ruleId, b.ruleId);
-}
-
+export { collectDiagnostics };

@@ -4,6 +4,7 @@
  * (vfile-reporter and friends) can print them. The core never prints; it returns these.
  */
 import type { VFile } from 'vfile';
+import { compareCodeUnits } from './util/text.js';
 import type { Options as MessageOptions, VFileMessage } from 'vfile-message';
 import { RULES, severityOf, type RuleId, type RuleSettings, type Severity } from './rules.js';
 
@@ -88,3 +89,13 @@ export function toDiagnostic(message: VFileMessage, filePath: string): Diagnosti
 export function isKnownRule(id: string): id is RuleId {
   return Object.hasOwn(RULES, id);
 }
+
+/** Every message of these files as Diagnostics, sorted by file, line, column and rule. */
+export function collectDiagnostics(files: readonly VFile[]): Diagnostic[] {
+  return files.flatMap((file) => file.messages.map((message) => toDiagnostic(message, file.path))).sort(compareDiagnostics);
+}
+
+function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return compareCodeUnits(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || compareCodeUnits(a.ruleId, b.ruleId);
+}
+

@@ -1,6 +1,6 @@
 /** Printing a build's diagnostics through the chosen reporter, and the exit code it implies. */
 import type { BuildResult } from '../build.js';
-import { ConfigError } from '../config/load.js';
+import { ConfigError } from '../config/error.js';
 import { OutputError } from '../write.js';
 import type { CliIO, OptionValues } from './command.js';
 import { formatGithub, formatJson, formatPretty, REPORTERS, type ReportInput, type ReporterName } from './reporters.js';

@@ -9,18 +9,14 @@ import { existsSync } from 'node:fs';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import { z } from 'zod';
+import { ConfigError } from './error.js';
 import { ConfigSchema, type ResolvedConfig } from './schema.js';
 
 export const CONFIG_FILES = ['agents.config.ts', 'agents.config.mts', 'agents.config.js', 'agents.config.mjs'] as const;
 
-export class ConfigError extends Error {
-  constructor(message: string, readonly file: string | undefined) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 export interface LoadConfigOptions {
   /** Folder to look for a config file in (default: process.cwd()). */
@@ -72,6 +68,8 @@ const virtualAgentc: Plugin = {
 async function importConfig(file: string): Promise<{ value: unknown; dependencies: string[] }> {
   let result;
   try {
+    // Loaded here, not at the top: a build that finds its output up to date may never bundle.
+    const { build } = await import('esbuild');
     result = await build({
       entryPoints: [file],
       bundle: true,

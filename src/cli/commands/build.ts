@@ -1,6 +1,3 @@
-import { build } from '../../build.js';
-import { createBuilder } from '../../builder.js';
-import { runWatch } from './dev.js';
 import type { Command } from '../command.js';
 import { escapeData, escapeProperty } from '../github.js';
 import { exitCodeOf, exitCodeOfError, printResult, reporterOf } from '../output.js';
@@ -22,12 +19,15 @@ export const buildCommand: Command = {
         io.stderr.write('agents build: --watch and --check cannot be combined\n');
         return 2;
       }
+      const { runWatch } = await import('./dev.js');
       return runWatch(values, io);
     }
     let result;
     let agentCount: number;
     try {
       const options = { cwd: io.cwd, configFile: values.config as string | undefined };
+      // Loaded on use: `agents --help` and an up-to-date build need little of the compiler.
+      const [{ build }, { createBuilder }] = await Promise.all([import('../../build.js'), import('../../builder.js')]);
       // --check compares without the cache; a plain build reuses cached analyses (same result, faster).
       if (values.check) {
         result = await build({ ...options, check: true });

@@ -1,4 +1,3 @@
-import { build } from '../../build.js';
 import type { Command } from '../command.js';
 import { exitCodeOf, exitCodeOfError, printResult, reporterOf } from '../output.js';
 
@@ -10,6 +9,7 @@ export const checkCommand: Command = {
     const reporter = reporterOf(values, io);
     if (!reporter) return 2;
     try {
+      const { build } = await import('../../build.js');
       const result = await build({ cwd: io.cwd, configFile: values.config as string | undefined, validateOnly: true });
       printResult(result, reporter, io, { verbose: Boolean(values.verbose) });
       return exitCodeOf(result, values);

@@ -2,7 +2,7 @@
  * `agents dev` (= `agents build --watch`): a full build, then a rebuild on every change, one
  * line per rebuild. Ctrl-C (or io.signal) stops it after the build in progress: exit 0.
  */
-import { createBuilder, type BuildSummary } from '../../builder.js';
+import type { BuildSummary } from '../../builder.js';
 import type { CliIO, Command, OptionValues } from '../command.js';
 import { exitCodeOfError, reporterOf } from '../output.js';
 import { formatPretty } from '../reporters.js';
@@ -19,6 +19,7 @@ export async function runWatch(values: OptionValues, io: CliIO): Promise<number>
   const reporter = reporterOf(values, io);
   if (!reporter) return 2;
   const { signal, dispose } = stopSignal(io);
+  const { createBuilder } = await import('../../builder.js');
   const builder = createBuilder({ cwd: io.cwd, configFile: values.config as string | undefined, cache: !values['no-cache'] });
   const color = reporter === 'pretty' && Boolean(io.stderr.isTTY) && io.env.NO_COLOR === undefined && io.env.FORCE_COLOR !== '0';
   const line = (text: string) => io.stderr.write(`[${clock()}] ${text}\n`);

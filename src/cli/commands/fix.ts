@@ -1,7 +1,5 @@
 import path from 'node:path';
-import { collectDiagnostics } from '../../compile.js';
-import { loadConfig } from '../../config/load.js';
-import { fix } from '../../fix.js';
+import { collectDiagnostics } from '../../diagnostics.js';
 import { unifiedDiff } from '../../util/diff.js';
 import type { Command } from '../command.js';
 import { exitCodeOf, exitCodeOfError, printReport, reporterOf } from '../output.js';
@@ -19,6 +17,7 @@ export const fixCommand: Command = {
     let config;
     let result;
     try {
+      const [{ loadConfig }, { fix }] = await Promise.all([import('../../config/load.js'), import('../../fix.js')]);
       config = await loadConfig({ cwd: io.cwd, configFile: values.config as string | undefined });
       // Files named on the command line are relative to where the command runs.
       const files = positionals.length > 0 ? positionals.map((file) => path.resolve(io.cwd, file)) : undefined;
