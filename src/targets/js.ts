@@ -38,6 +38,48 @@ export function jsValue(value: unknown, options: { freeze: boolean; indent?: str
   throw new TypeError(`cannot write a ${typeof value} into generated code`);
 }
 
+/**
+ * Exactly `jsValue(JSON.parse(json), { freeze: true })` for `json` = JSON.stringify(value, null, 2),
+ * computed from the text: the layouts agree (two-space indent, `"key": value`, one item per
+ * line), so the text only needs each object and array wrapped in a pure Object.freeze, a
+ * `__proto__` key made computed, and U+2028/U+2029 escaped. Reusing the JSON text (which the
+ * json target writes anyway) saves stringifying, copying and parsing every prompt again.
+ */
+export function frozenJsFromJson(json: string): string {
+  const pieces: string[] = [];
+  let last = 0;
+  for (let i = 0; i < json.length; ) {
+    const c = json.charCodeAt(i);
+    if (c === 0x22) {
+      // A string: jump to its closing quote (one not escaped by an odd run of backslashes).
+      let end = i;
+      for (;;) {
+        end = json.indexOf('"', end + 1);
+        if (end === -1) throw new Error('frozenJsFromJson: not JSON text');
+        let slashes = 0;
+        while (json.charCodeAt(end - 1 - slashes) === 0x5c) slashes++;
+        if (slashes % 2 === 0) break;
+      }
+      // A key is followed by `:`; `"__proto__":` as a literal key would set the prototype.
+      if (json.charCodeAt(end + 1) === 0x3a && end - i === 10 && json.startsWith('"__proto__"', i)) {
+        pieces.push(json.slice(last, i), '["__proto__"]');
+        last = end + 1;
+      }
+      i = end + 1;
+    } else if (c === 0x7b || c === 0x5b) {
+      pieces.push(json.slice(last, i), '/* @__PURE__ */ Object.freeze(');
+      last = i++;
+    } else if (c === 0x7d || c === 0x5d) {
+      pieces.push(json.slice(last, ++i), ')');
+      last = i;
+    } else i++;
+  }
+  pieces.push(json.slice(last));
+  const code = pieces.join('');
+  // Outside strings JSON text is ASCII, so these are inside strings: escape them as stringLiteral does.
+  return code.includes('\u2028') || code.includes('\u2029') ? code.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029') : code;
+}
+
 /** A JSON value's own literal type: string and number literals, readonly tuples and objects. */
 export function literalType(value: unknown, indent = ''): string {
   const inner = `${indent}  `;

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { MANIFEST_SCHEMA_VERSION, ManifestSchema, type Agent, type Manifest, type ManifestEntry } from '../ir.js';
 import type { AgentDraft } from '../pipeline/analyze.js';
+import { memoByIdentity } from '../util/memo.js';
 import type { OutputFile, Target } from './types.js';
 
 export function toJson(value: unknown): string {
@@ -40,21 +41,18 @@ export function manifestEntry(agent: Agent): ManifestEntry {
   return { name, file: agentFile(name), ...rest };
 }
 
+/** toJson(agent), memoized per agent: agents/<name>.json, and what the ts target's modules are made from. */
+export const agentJson = memoByIdentity((agent: Agent) => toJson(agent));
+
 /**
- * toJson(agent), and toJson(manifestEntry(agent)) indented as an element of the manifest's
- * `agents`, memoized per agent: an edit costs one agent's text, not the whole manifest's.
+ * toJson(manifestEntry(agent)) indented as an element of the manifest's `agents`, memoized per
+ * agent: an edit costs one agent's text, not the whole manifest's.
  */
-const agentTexts = new WeakMap<Agent, { file: string; element: string }>();
-function agentText(agent: Agent): { file: string; element: string } {
-  let text = agentTexts.get(agent);
-  if (!text) {
-    const entry = toJson(manifestEntry(agent));
-    // JSON text has no raw newlines inside strings, so indenting line by line is exact.
-    text = { file: toJson(agent), element: `    ${entry.slice(0, -1).replaceAll('\n', '\n    ')}` };
-    agentTexts.set(agent, text);
-  }
-  return text;
-}
+const manifestElement = memoByIdentity((agent: Agent) => {
+  const entry = toJson(manifestEntry(agent));
+  // JSON text has no raw newlines inside strings, so indenting line by line is exact.
+  return `    ${entry.slice(0, -1).replaceAll('\n', '\n    ')}`;
+});
 
 /** Exactly toJson(createManifest(agents)), assembled from the per-agent texts. */
 function manifestText(agents: readonly Agent[]): string {
@@ -64,7 +62,7 @@ function manifestText(agents: readonly Agent[]): string {
   const shell = toJson({ ...manifest, agents: [marker] });
   const at = shell.indexOf(JSON.stringify(marker));
   const lineStart = shell.lastIndexOf('\n', at) + 1;
-  return shell.slice(0, lineStart) + agents.map((agent) => agentText(agent).element).join(',\n') + shell.slice(at + JSON.stringify(marker).length);
+  return shell.slice(0, lineStart) + agents.map(manifestElement).join(',\n') + shell.slice(at + JSON.stringify(marker).length);
 }
 
 export function createManifest(agents: readonly Agent[]): Manifest {
@@ -93,7 +91,7 @@ export const jsonTarget: Target = {
       { path: 'manifest.json', contents: manifestText(agents) },
       { path: 'manifest.schema.json', contents: manifestJsonSchema() },
     ];
-    for (const agent of agents) files.push({ path: agentFile(agent.name), contents: agentText(agent).file });
+    for (const agent of agents) files.push({ path: agentFile(agent.name), contents: agentJson(agent) });
     return files;
   },
 };

@@ -10,7 +10,8 @@
  * declarations are written directly. Values are the JSON records' (agents/<name>.json), exactly.
  */
 import { EFFORT_LEVELS, ISOLATION_MODES, MEMORY_SCOPES, PERMISSION_MODES, type Agent } from '../ir.js';
-import { GENERATED_HEADER, JS_EXT, jsValue, literalType, stringLiteral, transpile, unionType, type ModuleFormat } from './js.js';
+import { frozenJsFromJson, GENERATED_HEADER, JS_EXT, jsValue, literalType, stringLiteral, transpile, unionType, type ModuleFormat } from './js.js';
+import { agentJson } from './json.js';
 import { transpileEach } from './transpile-batch.js';
 import type { OutputFile, PackageExport, Target } from './types.js';
 import { memoByIdentity } from '../util/memo.js';
@@ -19,11 +20,6 @@ const FORMATS: readonly ModuleFormat[] = ['esm', 'cjs'];
 
 /** Fields whose literal types help a consumer (a model id, a tool list); long texts stay `string`. */
 const LITERAL_FIELDS = ['name', 'model', 'tools', 'disallowedTools', 'permissionMode', 'maxTurns', 'skills', 'memory', 'background', 'effort', 'isolation', 'color'] as const;
-
-/** The agent record as plain JSON data: exactly what agents/<name>.json holds. */
-export function jsonData(agent: Agent): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(agent)) as Record<string, unknown>;
-}
 
 /** An export entry with ESM and CommonJS conditions, `types` first in each (TypeScript needs that order). */
 export function dualExport(base: string): PackageExport {
@@ -173,7 +169,8 @@ export default agents;
 }
 
 /** Per agent, memoized by identity: a watch rebuild re-renders only the agents that changed. */
-const agentValue = memoByIdentity((agent: Agent) => jsValue(jsonData(agent), { freeze: true }));
+// jsValue of the record's JSON data (agents/<name>.json), frozen, made from that JSON text (see frozenJsFromJson).
+const agentValue = memoByIdentity((agent: Agent) => frozenJsFromJson(agentJson(agent).slice(0, -1)));
 const agentDeclarations = memoByIdentity((agent: Agent): Record<ModuleFormat, string> => ({ esm: agentDeclaration(agent, 'esm'), cjs: agentDeclaration(agent, 'cjs') }));
 
 export const tsTarget: Target = {
