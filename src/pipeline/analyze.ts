@@ -10,6 +10,7 @@ import type { Agent } from '../ir.js';
 import { createLocator, type Locator } from '../util/text.js';
 import { readFrontmatter, type Frontmatter } from './frontmatter/index.js';
 import type { YamlTokens } from './frontmatter/cst.js';
+import { setOwn } from './frontmatter/types.js';
 import { normalizeAgent } from './normalize/index.js';
 import { parseSource, type FrontmatterBlock } from './parse.js';
 import { readSource } from './read.js';
@@ -62,7 +63,7 @@ export function analyzeText(file: VFile, text: string, sha256: string, config: P
   const positions: Record<string, { line: number; column: number }> = {};
   for (const key of Object.keys(frontmatter.data)) {
     const at = frontmatter.locate([key], 'key');
-    if (at) Object.defineProperty(positions, key, { value: at.start, enumerable: true, writable: true, configurable: true });
+    if (at) setOwn(positions, key, at.start);
   }
   const { name, description, model: _written, ...optional } = fields;
   return {

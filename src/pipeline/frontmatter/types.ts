@@ -21,5 +21,8 @@ export interface Frontmatter {
 
 /** Build a plain object without ever invoking the `__proto__` setter. */
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  // Assignment is several times faster, and the same for a key found nowhere on the object or
+  // its prototypes; a key that is (`__proto__`'s setter, a frozen `toString`) is defined.
+  if (key in target) Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
 }
