@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 // The per-file loops use sync calls on purpose: a promise-based write or read is several
 // thread-pool round trips, and for thousands of small files those hops cost more than the I/O.
-import { linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { OutputFile } from './targets/types.js';
@@ -65,58 +65,135 @@ export async function diffOutput(outDir: string, files: readonly OutputFile[]): 
 }
 
 export async function writeOutput(outDir: string, files: readonly OutputFile[]): Promise<WriteResult> {
-  let diff: OutputDiff;
+  const writer = await openOutput(outDir);
+  try {
+    for (const file of files) writer.add(file);
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+  return writer.commit();
+}
+
+/**
+ * The new output, written file by file as the targets produce it, so a build never holds all
+ * of its output at once. `add` puts each file in the temporary folder (or hard-links the old
+ * file when its bytes are the same); `commit` swaps the folder in, or, when every file was
+ * unchanged and none is gone, leaves outDir untouched; `abort` throws it away.
+ *
+ * The temporary folder is made at the first file that differs: a build whose output did not
+ * change makes, links and removes nothing.
+ */
+export interface OutputWriter {
+  add(file: OutputFile): void;
+  commit(): Promise<WriteResult>;
+  abort(): Promise<void>;
+}
+
+export async function openOutput(outDir: string): Promise<OutputWriter> {
+  let existing: Set<string>;
   try {
     await recoverOutDir(outDir);
     await assertOwnedOutDir(outDir);
-    diff = await diffOutput(outDir, files);
+    existing = await listFiles(outDir);
   } catch (error) {
     // An unreadable previous build is a clear error for the CLI, not a crash.
     if (error instanceof OutputError) throw error;
     throw new OutputError(`Cannot read ${outDir}: ${(error as Error).message}`, outDir);
   }
-  const result: WriteResult = {
-    written: [...diff.stale, ...diff.missing].sort(compareCodeUnits),
-    unchanged: diff.unchanged,
-    removed: diff.extra,
-    changed: diff.stale.length + diff.missing.length + diff.extra.length > 0,
-  };
-  if (!result.changed) return result;
-
   const { temp, old } = sideNames(outDir);
-  const unchanged = new Set(diff.unchanged);
-  try {
-    await mkdir(temp, { recursive: true });
-    const made = new Set<string>([temp]);
-    for (const file of files) {
-      const target = path.join(temp, ...file.path.split('/'));
-      assertInside(temp, target);
-      const dir = path.dirname(target);
-      if (!made.has(dir)) {
-        mkdirSync(dir, { recursive: true });
-        made.add(dir);
+  const planned = new Set<string>();
+  const written: string[] = [];
+  const unchanged: string[] = [];
+  /** Unchanged files seen before the temporary folder existed: linked when it is made. */
+  let pendingLinks: string[] | undefined = [];
+  const made = new Set<string>();
+  let closed = false;
+
+  const place = (relative: string): string => {
+    const target = path.join(temp, ...relative.split('/'));
+    assertInside(temp, target);
+    const dir = path.dirname(target);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    return target;
+  };
+  const fail = (error: unknown): never => {
+    closed = true;
+    rmSync(temp, { recursive: true, force: true });
+    throw error instanceof OutputError ? error : new OutputError(`Cannot write ${outDir}: ${(error as Error).message}`, outDir);
+  };
+  const startTemp = (): void => {
+    mkdirSync(temp, { recursive: true });
+    made.add(temp);
+    for (const relative of pendingLinks!) linkSync(path.join(outDir, relative), place(relative));
+    pendingLinks = undefined;
+  };
+
+  return {
+    add(file) {
+      if (closed) throw new Error('the output writer is closed');
+      if (planned.has(file.path)) throw new Error(`two targets emit ${file.path}`);
+      planned.add(file.path);
+      const bytes = Buffer.from(file.contents);
+      try {
+        if (existing.has(file.path) && sameBytes(outDir, file.path, bytes)) {
+          unchanged.push(file.path);
+          if (pendingLinks) pendingLinks.push(file.path);
+          else linkSync(path.join(outDir, file.path), place(file.path));
+          return;
+        }
+        written.push(file.path);
+        if (pendingLinks) startTemp();
+        writeFileSync(place(file.path), bytes);
+      } catch (error) {
+        fail(error);
       }
-      if (unchanged.has(file.path)) linkSync(path.join(outDir, file.path), target);
-      else writeFileSync(target, file.contents);
-    }
-  } catch (error) {
-    await rm(temp, { recursive: true, force: true });
-    throw new OutputError(`Cannot write ${outDir}: ${(error as Error).message}`, outDir);
-  }
-  let moved = false;
+    },
+    async abort() {
+      closed = true;
+      await rm(temp, { recursive: true, force: true });
+    },
+    async commit() {
+      if (closed) throw new Error('the output writer is closed');
+      closed = true;
+      const removed = [...existing].filter((file) => !planned.has(file)).sort(compareCodeUnits);
+      const result: WriteResult = { written: written.sort(compareCodeUnits), unchanged: unchanged.sort(compareCodeUnits), removed, changed: written.length + removed.length > 0 };
+      if (!result.changed) return result;
+      try {
+        if (pendingLinks) startTemp();
+      } catch (error) {
+        fail(error);
+      }
+      let moved = false;
+      try {
+        if (await exists(outDir)) {
+          await rename(outDir, old);
+          moved = true;
+        }
+        await rename(temp, outDir);
+      } catch (error) {
+        if (moved && !(await exists(outDir))) await rename(old, outDir).catch(() => undefined);
+        await rm(temp, { recursive: true, force: true });
+        throw new OutputError(`Cannot replace ${outDir}: ${(error as Error).message}`, outDir);
+      }
+      await rm(old, { recursive: true, force: true });
+      return result;
+    },
+  };
+}
+
+/** Whether the file holds exactly these bytes (its size first: most changed files differ in size). */
+function sameBytes(outDir: string, relative: string, bytes: Buffer): boolean {
+  const file = path.join(outDir, ...relative.split('/'));
   try {
-    if (await exists(outDir)) {
-      await rename(outDir, old);
-      moved = true;
-    }
-    await rename(temp, outDir);
+    if (statSync(file).size !== bytes.length) return false;
+    return readFileSync(file).equals(bytes);
   } catch (error) {
-    if (moved && !(await exists(outDir))) await rename(old, outDir).catch(() => undefined);
-    await rm(temp, { recursive: true, force: true });
-    throw new OutputError(`Cannot replace ${outDir}: ${(error as Error).message}`, outDir);
+    throw new OutputError(`Cannot read ${outDir}: ${(error as Error).message}`, outDir);
   }
-  await rm(old, { recursive: true, force: true });
-  return result;
 }
 
 /** Finish or undo a swap that a killed build left behind; remove its temporary folders. */

@@ -1,0 +1,75 @@
+/** The streaming output writer (src/write.ts openOutput): file by file, swapped in whole, or not at all. */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MARKER_CONTENTS, MARKER_FILE, openOutput, writeOutput } from '../src/write.js';
+import { cleanupTempDirs, snapshotDir, tempDir } from './helpers/project.js';
+
+afterAll(cleanupTempDirs);
+
+const FILES = [
+  { path: MARKER_FILE, contents: MARKER_CONTENTS },
+  { path: 'a.json', contents: '{"a":1}\n' },
+  { path: 'agents/b.json', contents: '{"b":"é—2"}\n' },
+];
+
+/** Everything beside outDir: the temporary and old folders of a swap would show here. */
+const beside = (outDir: string) => readdirSync(path.dirname(outDir)).filter((entry) => entry !== path.basename(outDir));
+
+describe('openOutput', () => {
+  it('an unchanged output makes no temporary folder, links nothing and keeps every file as it was', async () => {
+    const outDir = path.join(await tempDir(), 'dist');
+    await writeOutput(outDir, FILES);
+    const before = statSync(path.join(outDir, 'agents/b.json'));
+    const writer = await openOutput(outDir);
+    for (const file of FILES) {
+      writer.add(file);
+      expect(beside(outDir)).toEqual([]);
+    }
+    expect(await writer.commit()).toEqual({ written: [], unchanged: [MARKER_FILE, 'a.json', 'agents/b.json'], removed: [], changed: false });
+    const after = statSync(path.join(outDir, 'agents/b.json'));
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  });
+
+  it('writes changed files as they come, links the unchanged ones, removes the ones not added', async () => {
+    const outDir = path.join(await tempDir(), 'dist');
+    await writeOutput(outDir, [...FILES, { path: 'gone.json', contents: '{}\n' }]);
+    const kept = statSync(path.join(outDir, 'a.json'));
+    const writer = await openOutput(outDir);
+    writer.add(FILES[0]!);
+    writer.add(FILES[1]!);
+    writer.add({ path: 'agents/b.json', contents: '{"b":3}\n' });
+    // The new output exists beside outDir before the swap; outDir is still the old build.
+    expect(beside(outDir)).toEqual([expect.stringMatching(/^\.dist\.agentc-tmp-/)]);
+    expect(existsSync(path.join(outDir, 'gone.json'))).toBe(true);
+    expect(await writer.commit()).toEqual({ written: ['agents/b.json'], unchanged: [MARKER_FILE, 'a.json'], removed: ['gone.json'], changed: true });
+    expect(await snapshotDir(outDir)).toEqual({ [MARKER_FILE]: MARKER_CONTENTS, 'a.json': '{"a":1}\n', 'agents/b.json': '{"b":3}\n' });
+    // Hard-linked from the old build: same inode, same mtime.
+    expect(statSync(path.join(outDir, 'a.json')).ino).toBe(kept.ino);
+    expect(beside(outDir)).toEqual([]);
+  });
+
+  it('abort leaves outDir as it was and nothing beside it', async () => {
+    const outDir = path.join(await tempDir(), 'dist');
+    await writeOutput(outDir, FILES);
+    const snapshot = await snapshotDir(outDir);
+    const writer = await openOutput(outDir);
+    writer.add({ path: 'a.json', contents: 'changed' });
+    await writer.abort();
+    expect(await snapshotDir(outDir)).toEqual(snapshot);
+    expect(beside(outDir)).toEqual([]);
+    expect(() => writer.add(FILES[0]!)).toThrow(/closed/);
+  });
+
+  it('refuses a path twice and a path outside outDir', async () => {
+    const outDir = path.join(await tempDir(), 'dist');
+    const writer = await openOutput(outDir);
+    writer.add(FILES[1]!);
+    expect(() => writer.add(FILES[1]!)).toThrow(/two targets emit a\.json/);
+    await writer.abort();
+    const other = await openOutput(outDir);
+    expect(() => other.add({ path: '../escape.json', contents: '{}' })).toThrow(/outside the output folder/);
+    expect(existsSync(path.join(path.dirname(outDir), 'escape.json'))).toBe(false);
+    expect(beside(outDir)).toEqual([]);
+  });
+});
