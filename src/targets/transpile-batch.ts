@@ -25,8 +25,16 @@ export function transpileEach(values: readonly string[], template: (value: strin
   return result;
 }
 
-/** The transpiled template around its value, or undefined when the placeholder does not survive once. */
+/** The transpiled template around its value, or undefined when the placeholder does not survive once; per template and format. */
+const wrappers = new WeakMap<(value: string) => string, Map<ModuleFormat, [string, string] | undefined>>();
 function wrapper(template: (value: string) => string, format: ModuleFormat): [string, string] | undefined {
+  let byFormat = wrappers.get(template);
+  if (!byFormat) wrappers.set(template, (byFormat = new Map()));
+  if (!byFormat.has(format)) byFormat.set(format, transpiledWrapper(template, format));
+  return byFormat.get(format);
+}
+
+function transpiledWrapper(template: (value: string) => string, format: ModuleFormat): [string, string] | undefined {
   const placeholder = `__agentc_value_${randomBytes(6).toString('hex')}`;
   const parts = transpile(template(placeholder), format).split(placeholder);
   return parts.length === 2 ? [parts[0]!, parts[1]!] : undefined;

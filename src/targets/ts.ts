@@ -173,18 +173,34 @@ export default agents;
 const agentValue = memoByIdentity((agent: Agent) => frozenJsFromJson(agentJson(agent).slice(0, -1)));
 const agentDeclarations = memoByIdentity((agent: Agent): Record<ModuleFormat, string> => ({ esm: agentDeclaration(agent, 'esm'), cjs: agentDeclaration(agent, 'cjs') }));
 
+/**
+ * The index files depend only on the agents' names, in order: a rebuild that keeps every name
+ * (a watch edit) reuses them instead of generating and transpiling megabytes again at 10k agents.
+ */
+let lastIndex: { names: string; files: OutputFile[] } | undefined;
+function indexFiles(agents: readonly Agent[]): OutputFile[] {
+  // Agent names are safe file names: no newline in any.
+  const names = agents.map((agent) => agent.name).join('\n');
+  if (lastIndex?.names !== names) {
+    const files = FORMATS.flatMap((format) => [
+      { path: `index${JS_EXT[format].js}`, contents: GENERATED_HEADER + transpile(indexModule(agents, format), format) },
+      { path: `index${JS_EXT[format].dts}`, contents: indexDeclaration(agents, format) },
+    ]);
+    lastIndex = { names, files };
+  }
+  return lastIndex.files.map((file) => ({ ...file }));
+}
+
 export const tsTarget: Target = {
   name: 'ts',
   emit(agents) {
-    const files: OutputFile[] = [];
+    const files: OutputFile[] = indexFiles(agents);
     // ESM agent modules through one esbuild call (not one per module); CommonJS written directly.
     const values = agents.map(agentValue);
     const modules = transpileEach(values, agentModuleSource, ['esm']);
     modules.set('cjs', values.map(cjsAgentModule));
     for (const format of FORMATS) {
       const ext = JS_EXT[format];
-      files.push({ path: `index${ext.js}`, contents: GENERATED_HEADER + transpile(indexModule(agents, format), format) });
-      files.push({ path: `index${ext.dts}`, contents: indexDeclaration(agents, format) });
       for (const [i, agent] of agents.entries()) {
         files.push({ path: `agents/${agent.name}${ext.js}`, contents: GENERATED_HEADER + modules.get(format)![i]! });
         files.push({ path: `agents/${agent.name}${ext.dts}`, contents: agentDeclarations(agent)[format] });
