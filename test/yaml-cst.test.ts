@@ -56,6 +56,21 @@ describe('composeDocument over parseYamlTokens', () => {
     );
   });
 
+  it('composes the same tokens again, with other options, as parseDocument would (the Claude Code fallback reuses them)', () => {
+    const LOOSE = { prettyErrors: false, uniqueKeys: false, strict: true } as const;
+    fc.assert(
+      fc.property(YAMLISH, (raw) => {
+        const cst = parseYamlTokens(raw, 1_000);
+        if (!('tokens' in cst)) return;
+        const first = summary(composeDocument(raw, cst.tokens, { ...OPTIONS }));
+        const second = summary(composeDocument(raw, cst.tokens, { ...LOOSE }));
+        expect(first).toEqual(summary(parseDocument(raw, { ...OPTIONS })));
+        expect(second).toEqual(summary(parseDocument(raw, { ...LOOSE })));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
   it('stops at the nesting limit', () => {
     expect(parseYamlTokens('a: [[[[x]]]]', 3)).toEqual({ tooDeepAt: 5 });
     expect('tokens' in parseYamlTokens('a: [x]', 3)).toBe(true);

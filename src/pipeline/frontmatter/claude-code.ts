@@ -6,11 +6,13 @@
 import { isMap, parseDocument } from 'yaml';
 import { rewriteLikeClaudeCode, type RewrittenLine } from '../../claude-code/reader.js';
 import type { Locator } from '../../util/text.js';
+import { composeDocument, type YamlTokens } from './cst.js';
 import { readStrictYamlDocument } from './strict.js';
 import type { Frontmatter } from './types.js';
 
-export function readClaudeCodeFallback(raw: string, offset: number, locator: Locator): Frontmatter | undefined {
-  const asIs = parseLoose(raw);
+/** `tokens`: the CST of `raw` when the caller has it (see ./cst.ts), so `raw` is not lexed again. */
+export function readClaudeCodeFallback(raw: string, offset: number, locator: Locator, tokens?: YamlTokens): Frontmatter | undefined {
+  const asIs = parseLoose(raw, tokens);
   if (asIs) return readStrictYamlDocument(asIs, 'claude-code', (at) => locator.point(offset + at));
   const { text, changed } = rewriteLikeClaudeCode(raw);
   const doc = parseLoose(text);
@@ -19,8 +21,10 @@ export function readClaudeCodeFallback(raw: string, offset: number, locator: Loc
   return readStrictYamlDocument(doc, 'claude-code', (at) => locator.point(offset + toRawOffset(at)));
 }
 
-function parseLoose(text: string) {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, strict: true });
+const LOOSE = { prettyErrors: false, uniqueKeys: false, strict: true } as const;
+
+function parseLoose(text: string, tokens?: YamlTokens) {
+  const doc = tokens ? composeDocument(text, tokens, { ...LOOSE }) : parseDocument(text, { ...LOOSE });
   if (doc.errors.length > 0) return undefined;
   if (doc.contents !== null && !isMap(doc.contents)) return undefined;
   return doc;

@@ -34,7 +34,7 @@ export function readFrontmatter(block: FrontmatterBlock, locator: Locator, repor
 
   let claudeCode: Frontmatter | undefined;
   try {
-    claudeCode = readClaudeCodeFallback(block.raw, block.offset, locator);
+    claudeCode = readClaudeCodeFallback(block.raw, block.offset, locator, tokens);
   } catch {
     // Not a mapping, or YAML's own limits (an alias to nothing, too many aliases): not Claude Code's reading either.
     claudeCode = undefined;
