@@ -4,7 +4,7 @@
  */
 import type { VFile } from 'vfile';
 import type { ResolvedConfig } from './config/schema.js';
-import { collectDiagnostics, reporterFor, type Diagnostic } from './diagnostics.js';
+import { collectDiagnostics, countErrors, reporterFor, type Diagnostic } from './diagnostics.js';
 import type { Agent } from './ir.js';
 import { analyzeFile, type AnalyzedFile } from './pipeline/analyze.js';
 import { crossCheck } from './pipeline/cross-check.js';
@@ -53,17 +53,19 @@ function finish(analyzed: AnalyzedFile[], rejected: Set<VFile>, config: Resolved
     .map((entry) => withHash(entry.agent!))
     .sort((a, b) => compareCodeUnits(a.name, b.name));
   const files = analyzed.map((entry) => entry.file);
-  let diagnostics = collectDiagnostics(files);
-  let errorCount = diagnostics.filter((d) => d.severity === 'error').length;
   let output: OutputFile[] = [];
-  if (errorCount === 0) {
+  if (countErrors(files) === 0) {
     output = emit(agents, config, targetReporter(analyzed, config));
     // Targets report too (info by default; the config may raise a rule to an error).
-    diagnostics = collectDiagnostics(files);
-    errorCount = diagnostics.filter((d) => d.severity === 'error').length;
-    if (errorCount > 0) output = [];
+    if (countErrors(files) > 0) output = [];
   }
-  const warningCount = diagnostics.filter((d) => d.severity === 'warning').length;
+  const diagnostics = collectDiagnostics(files);
+  let errorCount = 0;
+  let warningCount = 0;
+  for (const d of diagnostics) {
+    if (d.severity === 'error') errorCount++;
+    else if (d.severity === 'warning') warningCount++;
+  }
   return { agents, files, diagnostics, errorCount, warningCount, output };
 }
 
