@@ -72,7 +72,8 @@ export async function readSource(input: ReadInput): Promise<ReadSource> {
     report('file/encoding', `Invalid UTF-8 at byte ${offset}; save the file as UTF-8`, at.point(offset === 0 ? 0 : Number.MAX_SAFE_INTEGER));
     return { file, sha256, text: undefined };
   }
-  const nul = text.indexOf('\u0000');
+  // In UTF-8 a 0 byte is only ever U+0000, and searching the bytes is native memchr (a view, no copy).
+  const nul = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(0) === -1 ? -1 : text.indexOf('\u0000');
   if (nul !== -1) {
     report('file/nul-byte', 'File contains a NUL byte; agent files must be text', createLocator(text).point(nul));
     return { file, sha256, text: undefined };

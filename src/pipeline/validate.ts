@@ -34,14 +34,15 @@ export function validateFields(fields: Record<string, unknown>, frontmatter: Fro
   for (const key of ['hooks', 'mcpServers'] as const) {
     if (fields[key] !== undefined) Object.defineProperty(agent, key, { value: fields[key], writable: true, enumerable: true, configurable: true });
   }
-  const nameAt = frontmatter.locate(['name']) ?? { line: 1, column: 1 };
+  // Located only when reported: most names are fine.
+  const nameAt = () => frontmatter.locate(['name']) ?? { line: 1, column: 1 };
   if (!SAFE_NAME.test(agent.name) || WINDOWS_RESERVED.test(agent.name)) {
     const why = WINDOWS_RESERVED.test(agent.name) ? 'it is a reserved device name on Windows' : 'only letters, digits, `.`, `_` and `-` are allowed, starting and ending with a letter or digit';
-    report('agent/name-unsafe', `Name ${JSON.stringify(agent.name)} cannot become a file name: ${why}`, nameAt);
+    report('agent/name-unsafe', `Name ${JSON.stringify(agent.name)} cannot become a file name: ${why}`, nameAt());
     return undefined;
   }
   if (!NAME_FORMAT.test(agent.name)) {
-    report('agent/name-format', `Name ${JSON.stringify(agent.name)} should be 3-50 lowercase letters, digits and hyphens, starting and ending with a letter or digit`, nameAt);
+    report('agent/name-format', `Name ${JSON.stringify(agent.name)} should be 3-50 lowercase letters, digits and hyphens, starting and ending with a letter or digit`, nameAt());
   }
   if (agent.color !== undefined && !(CLAUDE_CODE_COLORS as readonly string[]).includes(agent.color)) {
     const close = closest(agent.color, CLAUDE_CODE_COLORS);
