@@ -41,22 +41,28 @@ export function manifestEntry(agent: Agent): ManifestEntry {
   return { name, file: agentFile(name), ...rest };
 }
 
-/** toJson(agent), memoized per agent: agents/<name>.json, and what the ts target's modules are made from. */
-export const agentJson = memoByIdentity((agent: Agent) => toJson(agent));
+/**
+ * JSON.stringify(agent, null, 2), memoized per agent: agents/<name>.json (plus a newline), and
+ * what the ts target's modules are made from.
+ */
+export const agentJson = memoByIdentity((agent: Agent) => JSON.stringify(agent, null, 2));
 
 /**
  * toJson(manifestEntry(agent)) indented as an element of the manifest's `agents`, memoized per
  * agent: an edit costs one agent's text, not the whole manifest's.
  */
 const manifestElement = memoByIdentity((agent: Agent) => {
-  const entry = toJson(manifestEntry(agent));
-  // JSON text has no raw newlines inside strings, so indenting line by line is exact.
-  return `    ${entry.slice(0, -1).replaceAll('\n', '\n    ')}`;
+  // JSON.stringify indents the entry as an element of `agents` itself, when it is one:
+  // cheaper than re-indenting every line of its text.
+  const text = JSON.stringify({ agents: [manifestEntry(agent)] }, null, 2);
+  return text.slice(ELEMENT_START.length, text.length - ELEMENT_END.length);
 });
+const ELEMENT_START = '{\n  "agents": [\n';
+const ELEMENT_END = '\n  ]\n}';
 
 /** Exactly toJson(createManifest(agents)), assembled from the per-agent texts. */
 function manifestText(agents: readonly Agent[]): string {
-  const manifest = createManifest(agents);
+  const manifest = manifestShell(agents);
   if (agents.length === 0) return toJson(manifest);
   const marker = '\u0000agents\u0000';
   const shell = toJson({ ...manifest, agents: [marker] });
@@ -66,11 +72,16 @@ function manifestText(agents: readonly Agent[]): string {
 }
 
 export function createManifest(agents: readonly Agent[]): Manifest {
+  return { ...manifestShell(agents), agents: agents.map(manifestEntry) };
+}
+
+/** The manifest without its entries (manifestText puts the memoized texts in their place). */
+function manifestShell(agents: readonly Agent[]): Manifest {
   return {
     $schema: './manifest.schema.json',
     schemaVersion: MANIFEST_SCHEMA_VERSION,
     hash: sha256(agents.map((a) => a.hash).join('\n')),
-    agents: agents.map(manifestEntry),
+    agents: [],
   };
 }
 
@@ -91,7 +102,7 @@ export const jsonTarget: Target = {
       { path: 'manifest.json', contents: manifestText(agents) },
       { path: 'manifest.schema.json', contents: manifestJsonSchema() },
     ];
-    for (const agent of agents) files.push({ path: agentFile(agent.name), contents: agentJson(agent) });
+    for (const agent of agents) files.push({ path: agentFile(agent.name), contents: `${agentJson(agent)}\n` });
     return files;
   },
 };

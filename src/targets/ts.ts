@@ -170,7 +170,7 @@ export default agents;
 
 /** Per agent, memoized by identity: a watch rebuild re-renders only the agents that changed. */
 // jsValue of the record's JSON data (agents/<name>.json), frozen, made from that JSON text (see frozenJsFromJson).
-const agentValue = memoByIdentity((agent: Agent) => frozenJsFromJson(agentJson(agent).slice(0, -1)));
+const agentValue = memoByIdentity((agent: Agent) => frozenJsFromJson(agentJson(agent)));
 const agentDeclarations = memoByIdentity((agent: Agent): Record<ModuleFormat, string> => ({ esm: agentDeclaration(agent, 'esm'), cjs: agentDeclaration(agent, 'cjs') }));
 
 /**
