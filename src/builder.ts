@@ -26,7 +26,7 @@ import { VFile } from 'vfile';
 import { compareCodeUnits } from './util/text.js';
 import { VERSION } from './version.js';
 import { writeChanges } from './write-changes.js';
-import { MARKER_FILE, writeOutput } from './write.js';
+import { MARKER_CONTENTS, MARKER_FILE, openOutput, writeOutput } from './write.js';
 import { mapLimit } from './util/map-limit.js';
 
 export interface BuilderOptions extends LoadConfigOptions {
@@ -129,9 +129,13 @@ const READ_CONCURRENCY = 64;
  * The compiler proper (remark, yaml, the targets, esbuild), loaded on first use: a build that
  * finds outDir up to date never needs it, and loading it is a large part of such a build.
  */
-let compiler: Promise<{ analyzeFile: typeof import('./pipeline/analyze.js').analyzeFile; compileAnalyzed: typeof import('./compile.js').compileAnalyzed }> | undefined;
+let compiler: Promise<{ analyzeFile: typeof import('./pipeline/analyze.js').analyzeFile; compileAnalyzed: typeof import('./compile.js').compileAnalyzed; compileAnalyzedTo: typeof import('./compile.js').compileAnalyzedTo }> | undefined;
 function loadCompiler() {
-  compiler ??= Promise.all([import('./pipeline/analyze.js'), import('./compile.js')]).then(([analyze, compile]) => ({ analyzeFile: analyze.analyzeFile, compileAnalyzed: compile.compileAnalyzed }));
+  compiler ??= Promise.all([import('./pipeline/analyze.js'), import('./compile.js')]).then(([analyze, compile]) => ({
+    analyzeFile: analyze.analyzeFile,
+    compileAnalyzed: compile.compileAnalyzed,
+    compileAnalyzedTo: compile.compileAnalyzedTo,
+  }));
   return compiler;
 }
 /** The cache is saved this long after the last watch rebuild, off the edit-to-dist path. */
@@ -234,7 +238,7 @@ class IncrementalBuilder implements Builder {
       const startedAt = Date.now();
       const upToDate = await this.upToDateBuild();
       if (upToDate) return upToDate;
-      const summary = await this.run('initial', [], { all: true, rediscover: true, dirty: new Set() });
+      const summary = await this.run('initial', [], { all: true, rediscover: true, dirty: new Set(), stream: true });
       await this.saveCacheNow();
       if (summary.wroteOutput) this.saveRecord(summary, startedAt);
       return summary;
@@ -367,7 +371,8 @@ class IncrementalBuilder implements Builder {
         if (!entry || entry.sha256 === '' || !stat) return;
         sources.push([file.path, stat[0], stat[1], entry.sha256]);
       }
-      const outputs = result.output.map((file) => file.path);
+      // The written and unchanged files are every output (reading result.output would read them back).
+      const outputs = [...(result.write?.written ?? []), ...(result.write?.unchanged ?? [])].sort(compareCodeUnits);
       const record: BuildRecord = {
         format: 1,
         version: this.version,
@@ -495,11 +500,11 @@ class IncrementalBuilder implements Builder {
    * One build over the current config. `all`: every source is re-read (content hashes decide
    * what is re-parsed); otherwise only `dirty` paths are, and the rest reuse memory untouched.
    */
-  private async run(reason: BuildReason, changed: string[], plan: { all: boolean; rediscover: boolean; dirty: Set<string> }): Promise<BuildSummary> {
+  private async run(reason: BuildReason, changed: string[], plan: { all: boolean; rediscover: boolean; dirty: Set<string>; stream?: boolean }): Promise<BuildSummary> {
     const config = this.currentConfig!;
     const started = performance.now();
     if (this.useCache) await this.loadStored();
-    const { compileAnalyzed } = await loadCompiler();
+    const { compileAnalyzed, compileAnalyzedTo } = await loadCompiler();
     const id = ++this.buildCount;
     this.emit('build:start', { id, reason, changed });
 
@@ -532,14 +537,31 @@ class IncrementalBuilder implements Builder {
       this.stored.clear();
     }
 
-    const compiled = compileAnalyzed(analyzed, config);
     const outDir = path.resolve(config.root, config.outDir);
+    const streamed = plan.stream && this.options.write !== false ? await this.compileToOutDir(analyzed, config, outDir) : undefined;
+    const compiled = streamed?.compiled ?? compileAnalyzed(analyzed, config);
     let result: BuildResult = { ...compiled, config, outDir };
     let written: string[] = [];
     let removed: string[] = [];
     let wroteOutput = false;
     let upToDate = false;
-    if (compiled.errorCount === 0 && this.options.write !== false) {
+    if (streamed?.write) {
+      const write = streamed.write;
+      this.lastOutput = undefined;
+      this.lastOutDir = outDir;
+      result = { ...result, write };
+      // Not kept in memory: read back from outDir if asked for.
+      const paths = [...write.written, ...write.unchanged].sort(compareCodeUnits);
+      let output: OutputFile[] | undefined;
+      Object.defineProperty(result, 'output', {
+        enumerable: true,
+        get: () => (output ??= paths.map((file) => ({ path: file, contents: readFileSync(path.join(outDir, ...file.split('/')), 'utf8') }))),
+      });
+      written = write.written;
+      removed = write.removed;
+      wroteOutput = true;
+      upToDate = !write.changed;
+    } else if (!streamed && compiled.errorCount === 0 && this.options.write !== false) {
       const canPatch = this.lastOutput !== undefined && this.lastOutDir === outDir && existsSync(path.join(outDir, MARKER_FILE));
       // The record would describe an outDir that is about to change; build() writes a new one after.
       if (this.useCache) this.forgetRecord();
@@ -597,6 +619,35 @@ class IncrementalBuilder implements Builder {
     const analyzed = restoreEntry(entry);
     this.restoredFiles.set(entry, { analyzed, messages: analyzed.file.messages.length });
     return analyzed;
+  }
+
+  /**
+   * Compile and write at once: each file goes to outDir's new build as soon as a target makes
+   * it (write.ts openOutput), so a one-shot build never holds its whole output. Nothing is
+   * written when the build has errors; a failure leaves outDir as it was.
+   */
+  private async compileToOutDir(analyzed: AnalyzedFile[], config: ResolvedConfig, outDir: string) {
+    const { compileAnalyzedTo } = await loadCompiler();
+    // Nothing will be emitted: do not open (or judge) outDir.
+    if (analyzed.some((entry) => entry.file.messages.some((m) => m.fatal === true))) {
+      const { outputPaths: _paths, ...compiled } = compileAnalyzedTo(analyzed, config, () => {});
+      return { compiled, write: undefined };
+    }
+    if (this.useCache) this.forgetRecord();
+    const writer = await openOutput(outDir);
+    try {
+      writer.add({ path: MARKER_FILE, contents: MARKER_CONTENTS });
+      // The writer knows every path it got (write.written + write.unchanged); outputPaths adds nothing.
+      const { outputPaths: _paths, ...compiled } = compileAnalyzedTo(analyzed, config, (file) => writer.add(file));
+      if (compiled.errorCount > 0) {
+        await writer.abort();
+        return { compiled, write: undefined };
+      }
+      return { compiled, write: await writer.commit() };
+    } catch (error) {
+      await writer.abort();
+      throw error;
+    }
   }
 
   /** Read one source; reuse an analysis with the same content hash, else parse it. */

@@ -9,7 +9,7 @@ import type { Agent } from './ir.js';
 import { analyzeFile, type AnalyzedFile } from './pipeline/analyze.js';
 import { crossCheck } from './pipeline/cross-check.js';
 import { discover, type SourcePath } from './pipeline/discover.js';
-import { emitTargets } from './targets/index.js';
+import { emitTargets, emitTargetsTo } from './targets/index.js';
 import { withHash } from './targets/json.js';
 import type { OutputFile, TargetReport } from './targets/types.js';
 import { compareCodeUnits } from './util/text.js';
@@ -35,8 +35,7 @@ const READ_CONCURRENCY = 64;
 export async function compile(config: ResolvedConfig, sources?: readonly SourcePath[]): Promise<CompileResult> {
   const paths = sources ?? (await discover(config));
   const analyzed = await mapLimit(paths, READ_CONCURRENCY, (source) => analyzeFile(source, config));
-  const rejected = crossCheck(analyzed, config);
-  return finish(analyzed, rejected, config);
+  return compileAnalyzed(analyzed, config);
 }
 
 /**
@@ -44,10 +43,25 @@ export async function compile(config: ResolvedConfig, sources?: readonly SourceP
  * builder passes files restored from its cache; it must give the same result as `compile`).
  */
 export function compileAnalyzed(analyzed: AnalyzedFile[], config: ResolvedConfig): CompileResult {
-  return finish(analyzed, crossCheck(analyzed, config), config);
+  return finish(analyzed, crossCheck(analyzed, config), config, (agents, report) => emit(agents, config, report));
 }
 
-function finish(analyzed: AnalyzedFile[], rejected: Set<VFile>, config: ResolvedConfig): CompileResult {
+/**
+ * compileAnalyzed, with the output handed to `sink` file by file as the targets make it
+ * (targets/index.ts emitTargetsTo) instead of returned: `output` is empty and `outputPaths`
+ * lists what the sink got, without the marker file. The caller owns the sink's writes: when
+ * the result has errors (a target may report one), it must throw them away.
+ */
+export function compileAnalyzedTo(analyzed: AnalyzedFile[], config: ResolvedConfig, sink: (file: OutputFile) => void): CompileResult & { outputPaths: string[] } {
+  let outputPaths: string[] = [];
+  const result = finish(analyzed, crossCheck(analyzed, config), config, (agents, report) => {
+    outputPaths = emitTargetsTo(agents, config, report, sink);
+    return [];
+  });
+  return { ...result, outputPaths: result.errorCount > 0 ? [] : outputPaths };
+}
+
+function finish(analyzed: AnalyzedFile[], rejected: Set<VFile>, config: ResolvedConfig, emitAll: (agents: readonly Agent[], report: TargetReport) => OutputFile[]): CompileResult {
   const agents = analyzed
     .filter((entry) => entry.agent && !rejected.has(entry.file))
     .map((entry) => withHash(entry.agent!))
@@ -55,7 +69,7 @@ function finish(analyzed: AnalyzedFile[], rejected: Set<VFile>, config: Resolved
   const files = analyzed.map((entry) => entry.file);
   let output: OutputFile[] = [];
   if (countErrors(files) === 0) {
-    output = emit(agents, config, targetReporter(analyzed, config));
+    output = emitAll(agents, targetReporter(analyzed, config));
     // Targets report too (info by default; the config may raise a rule to an error).
     if (countErrors(files) > 0) output = [];
   }

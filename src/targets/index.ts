@@ -7,6 +7,7 @@ import { jsonTarget } from './json.js';
 import type { BuiltinTargetName } from './names.js';
 import { packageJson, PACKAGE_JSON } from './package.js';
 import { tsTarget } from './ts.js';
+import { withoutRetaining } from '../util/memo.js';
 import type { OutputFile, Target, TargetReport } from './types.js';
 
 export const BUILTIN_TARGETS: Readonly<Record<BuiltinTargetName, Target>> = {
@@ -27,4 +28,34 @@ export function emitTargets(agents: readonly Agent[], config: ResolvedConfig, re
   const exports = targets.map((target) => target.exports?.(agents) ?? {});
   if (!files.some((file) => file.path === PACKAGE_JSON)) files.push(packageJson(config, files, exports));
   return files;
+}
+
+/**
+ * The same files as emitTargets, handed to `sink` one by one as they are made, and not kept:
+ * agent by agent, each agent's files from every target that can emit per agent (so per-agent
+ * work shared between targets, such as an agent's JSON text, is done once while it is fresh);
+ * then the shared files, the whole output of targets that cannot emit per agent, and
+ * package.json. Per-agent memos are not filled (see util/memo.ts): nothing of an agent's
+ * output outlives its turn. Returns the paths, in the order given to the sink.
+ */
+export function emitTargetsTo(agents: readonly Agent[], config: ResolvedConfig, report: TargetReport, sink: (file: OutputFile) => void): string[] {
+  const targets = resolveTargets(config);
+  const context = { config, report };
+  const paths: { path: string }[] = [];
+  const put = (file: OutputFile) => {
+    paths.push({ path: file.path });
+    sink(file);
+  };
+  const split = targets.filter((target) => target.emitAgent && target.emitShared);
+  withoutRetaining(() => {
+    for (const agent of agents) for (const target of split) for (const file of target.emitAgent!(agent, context)) put(file);
+  });
+  for (const target of targets) {
+    const files = split.includes(target) ? target.emitShared!(agents, context) : target.emit(agents, context);
+    for (const file of files) put(file);
+  }
+  if (!paths.some((file) => file.path === PACKAGE_JSON)) {
+    put(packageJson(config, paths, targets.map((target) => target.exports?.(agents) ?? {})));
+  }
+  return paths.map((file) => file.path);
 }

@@ -9,7 +9,7 @@ import type { OutputFile, PackageExport } from './types.js';
 
 export const PACKAGE_JSON = 'package.json';
 
-export function packageJson(config: Pick<ResolvedConfig, 'package'>, files: readonly OutputFile[], exportsByTarget: readonly Record<string, PackageExport>[]): OutputFile {
+export function packageJson(config: Pick<ResolvedConfig, 'package'>, files: readonly Pick<OutputFile, 'path'>[], exportsByTarget: readonly Record<string, PackageExport>[]): OutputFile {
   const paths = new Set(files.map((file) => file.path));
   const exports: Record<string, PackageExport> = {};
   for (const entries of exportsByTarget) Object.assign(exports, entries);

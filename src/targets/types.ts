@@ -27,6 +27,14 @@ export type PackageExport = string | { [condition: string]: PackageExport };
 export interface Target {
   name: string;
   emit(agents: readonly Agent[], context: EmitContext): OutputFile[];
+  /**
+   * Optional, both or neither: the same output as `emit`, in two parts. `emitAgent` gives the
+   * files that depend on that one agent alone; `emitShared` the files that depend on several
+   * (indexes, manifests). With them a build writes each agent's files and lets them go, so its
+   * memory does not grow with its output.
+   */
+  emitAgent?(agent: Agent, context: EmitContext): OutputFile[];
+  emitShared?(agents: readonly Agent[], context: EmitContext): OutputFile[];
   /** What the target adds to the generated package's `exports` (subpath -> entry). */
   exports?(agents: readonly Agent[]): Record<string, PackageExport>;
 }

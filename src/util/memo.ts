@@ -2,15 +2,40 @@
  * Memoize a pure function of an object by identity. The builder keeps each compiled agent as the
  * same object across watch rebuilds (see targets/json.ts `withHash`), so targets emit only the
  * agents that changed; fresh objects simply miss the memo.
+ *
+ * Inside `withoutRetaining` (a one-shot build writing as it goes) values are computed but not
+ * kept, except the last one of each memo: the targets of one agent often need the same value
+ * (its JSON text) one after the other, and nothing needs it once the next agent starts.
  */
+let retaining = true;
+
 export function memoByIdentity<K extends object, V>(fn: (key: K) => V): (key: K) => V {
   const memo = new WeakMap<K, V>();
+  let lastKey: K | undefined;
+  let lastValue: V | undefined;
   return (key) => {
     let value = memo.get(key);
-    if (value === undefined && !memo.has(key)) {
-      value = fn(key);
-      memo.set(key, value);
+    if (value !== undefined || memo.has(key)) return value as V;
+    if (!retaining) {
+      if (key !== lastKey) {
+        lastValue = fn(key);
+        lastKey = key;
+      }
+      return lastValue as V;
     }
-    return value as V;
+    value = fn(key);
+    memo.set(key, value);
+    return value;
   };
+}
+
+/** Run fn with memos that keep nothing past the next key (see above). Synchronous only. */
+export function withoutRetaining<T>(fn: () => T): T {
+  const before = retaining;
+  retaining = false;
+  try {
+    return fn();
+  } finally {
+    retaining = before;
+  }
 }
