@@ -230,7 +230,7 @@ class IncrementalBuilder implements Builder {
 
   async build(): Promise<BuildSummary> {
     return this.exclusive(async () => {
-      if (!this.options.config) await this.applyConfig(await loadConfig(this.options));
+      if (!this.options.config) await this.applyConfig(await loadConfig({ ...this.options, cache: this.useCache }));
       else if (this.configHash === '') await this.applyConfig(this.options.config);
       // Outside watch mode nothing tells us what changed on disk: re-read everything, and
       // verify outDir against the files themselves.
@@ -400,7 +400,7 @@ class IncrementalBuilder implements Builder {
     this.closed = false;
     await this.exclusive(async () => {
       try {
-        if (!this.options.config) await this.applyConfig(await loadConfig(this.options));
+        if (!this.options.config) await this.applyConfig(await loadConfig({ ...this.options, cache: this.useCache }));
         else await this.applyConfig(this.options.config);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
@@ -798,7 +798,7 @@ class IncrementalBuilder implements Builder {
       if (pending.config.size > 0) {
         try {
           if (this.currentConfig) this.configAttempt = await hashConfig(this.currentConfig);
-          const config = await loadConfig(this.options);
+          const config = await loadConfig({ ...this.options, cache: this.useCache });
           await this.applyConfig(config);
           this.configAttempt = this.configHash;
           this.emit('config:reload', { file: config.file, dependencies: config.dependencies, changed: configChanged });

@@ -4,8 +4,9 @@
  * Node imports the result. `agentc` itself resolves to a tiny virtual module, so a config works
  * whether agentc is installed, linked, or this very repository.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +14,7 @@ import type { Plugin } from 'esbuild';
 import { z } from 'zod';
 import { ConfigError } from './error.js';
 import { ConfigSchema, type ResolvedConfig } from './schema.js';
+import { VERSION } from '../version.js';
 
 export const CONFIG_FILES = ['agents.config.ts', 'agents.config.mts', 'agents.config.js', 'agents.config.mjs'] as const;
 
@@ -23,6 +25,14 @@ export interface LoadConfigOptions {
   cwd?: string;
   /** Explicit config file (`--config`). */
   configFile?: string;
+  /**
+   * Keep the bundled config in the persistent cache and reuse it while its inputs are
+   * unchanged, so a warm build does not start esbuild (default false; the builder passes its
+   * own `cache`).
+   */
+  cache?: boolean;
+  /** The persistent cache's folder, relative to the config's folder (default node_modules/.cache/agentc). */
+  cacheDir?: string;
 }
 
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<ResolvedConfig> {
@@ -35,7 +45,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
     file = CONFIG_FILES.map((name) => path.join(cwd, name)).find((candidate) => existsSync(candidate));
   }
   if (!file) return resolveConfig({}, cwd, undefined, []);
-  const { value, dependencies } = await importConfig(file);
+  const cacheFile = options.cache ? bundleCacheFile(file, options.cacheDir) : undefined;
+  const { value, dependencies } = await importConfig(file, cacheFile);
   return resolveConfig(value, path.dirname(file), file, dependencies);
 }
 
@@ -65,7 +76,30 @@ const virtualAgentc: Plugin = {
   },
 };
 
-async function importConfig(file: string): Promise<{ value: unknown; dependencies: string[] }> {
+async function importConfig(file: string, cacheFile: string | undefined): Promise<{ value: unknown; dependencies: string[] }> {
+  const { code, dependencies } = cacheFile ? await cachedBundle(file, cacheFile) : await bundle(file);
+  const dir = path.dirname(file);
+  // Written beside the config so its bare imports resolve from the project's node_modules.
+  await removeStaleBundles(dir);
+  const temp = path.join(dir, `${BUNDLE_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}.mjs`);
+  try {
+    await writeFile(temp, code);
+    const module = (await import(pathToFileURL(temp).href)) as { default?: unknown };
+    if (module.default === undefined) {
+      throw new ConfigError(`${path.basename(file)} has no default export; write \`export default defineConfig({ ... })\``, file);
+    }
+    const value = typeof module.default === 'function' ? await (module.default as () => unknown)() : module.default;
+    return { value, dependencies };
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof z.ZodError) throw error;
+    throw new ConfigError(`Cannot load ${path.basename(file)}: ${(error as Error).message}`, file);
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
+
+/** esbuild: the config and the local files it imports as one ES module, and the list of those files. */
+async function bundle(file: string): Promise<{ code: string; dependencies: string[] }> {
   let result;
   try {
     // Loaded here, not at the top: a build that finds its output up to date may never bundle.
@@ -87,27 +121,112 @@ async function importConfig(file: string): Promise<{ value: unknown; dependencie
     const lines = errors.map((e) => (e.location ? `  ${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}` : `  ${e.text}`));
     throw new ConfigError(`Cannot compile ${path.basename(file)}:\n${lines.join('\n') || (error as Error).message}`, file);
   }
-  const dir = path.dirname(file);
   const dependencies = Object.keys(result.metafile.inputs)
     .filter((input) => !input.startsWith('agentc-virtual:'))
     .map((input) => path.resolve(process.cwd(), input))
     .sort();
-  // Written beside the config so its bare imports resolve from the project's node_modules.
-  await removeStaleBundles(dir);
-  const temp = path.join(dir, `${BUNDLE_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}.mjs`);
+  return { code: result.outputFiles[0]!.text, dependencies };
+}
+
+/**
+ * The bundle from the cache when its inputs are unchanged, else a new one, cached only when its
+ * inputs did not change while esbuild read them (the same stamp before and after, over the same
+ * files): a bundle is never stored under a key that does not match the bytes it was made from.
+ */
+async function cachedBundle(file: string, cacheFile: string): Promise<{ code: string; dependencies: string[] }> {
+  const previous = readBundleRecord(cacheFile, file);
+  const before = stampOrUndefined(previous?.dependencies ?? [file]);
+  if (previous && before === previous.stamp) return { code: previous.code, dependencies: previous.dependencies };
+  const bundled = await bundle(file);
+  const guessed = previous?.dependencies ?? [file];
+  const same = guessed.length === bundled.dependencies.length && guessed.every((d, i) => d === bundled.dependencies[i]);
+  if (same && before !== undefined && stampOrUndefined(bundled.dependencies) === before) writeBundle(cacheFile, file, { ...bundled, stamp: before });
+  // Other files than guessed: keep their list (with a stamp that matches nothing), so the next
+  // load stamps the right files before bundling and can store the result.
+  else if (!same) writeBundle(cacheFile, file, { ...bundled, stamp: '' });
+  return bundled;
+}
+
+function stampOrUndefined(dependencies: readonly string[]): string | undefined {
   try {
-    await writeFile(temp, result.outputFiles[0]!.contents);
-    const module = (await import(pathToFileURL(temp).href)) as { default?: unknown };
-    if (module.default === undefined) {
-      throw new ConfigError(`${path.basename(file)} has no default export; write \`export default defineConfig({ ... })\``, file);
+    return bundleStamp(dependencies);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The cached bundle of a config. Its key is everything esbuild's output depends on here: the
+ * versions of agentc and esbuild, the bytes of every file it read, the entries of their folders
+ * (a new file can change what an import resolves to) and the tsconfig.json, jsconfig.json and
+ * package.json in those folders. Packages are external, so node_modules is not part of it.
+ */
+interface BundleRecord {
+  format: number;
+  file: string;
+  stamp: string;
+  dependencies: string[];
+  code: string;
+}
+
+const BUNDLE_FORMAT = 1;
+
+function bundleCacheFile(file: string, cacheDir: string | undefined): string {
+  const root = path.dirname(file);
+  const id = createHash('sha256').update(path.basename(file)).digest('hex').slice(0, 12);
+  return path.join(cacheDir ? path.resolve(root, cacheDir) : path.join(root, 'node_modules', '.cache', 'agentc'), `config-${id}.json`);
+}
+
+function bundleStamp(dependencies: readonly string[]): string {
+  const hash = createHash('sha256');
+  hash.update(`agentc ${VERSION}\0esbuild ${esbuildVersion()}\0`);
+  const folders = new Set<string>();
+  for (const dependency of dependencies) {
+    hash.update(`\0file ${dependency}\0`);
+    hash.update(readFileSync(dependency));
+    folders.add(path.dirname(dependency));
+  }
+  for (const folder of [...folders].sort()) {
+    const names = readdirSync(folder).filter((name) => !name.startsWith(BUNDLE_PREFIX)).sort();
+    hash.update(`\0folder ${folder}\0${names.join('\0')}`);
+    for (const name of ['tsconfig.json', 'jsconfig.json', 'package.json']) {
+      if (names.includes(name)) hash.update(`\0${name}\0`).update(readFileSync(path.join(folder, name)));
     }
-    const value = typeof module.default === 'function' ? await (module.default as () => unknown)() : module.default;
-    return { value, dependencies };
-  } catch (error) {
-    if (error instanceof ConfigError || error instanceof z.ZodError) throw error;
-    throw new ConfigError(`Cannot load ${path.basename(file)}: ${(error as Error).message}`, file);
-  } finally {
-    await rm(temp, { force: true });
+  }
+  return hash.digest('hex');
+}
+
+function esbuildVersion(): string {
+  try {
+    const manifest = createRequire(import.meta.url).resolve('esbuild/package.json');
+    return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The cached bundle record of this config, or undefined (missing, corrupt, another format). */
+function readBundleRecord(cacheFile: string, file: string): BundleRecord | undefined {
+  try {
+    const record = JSON.parse(readFileSync(cacheFile, 'utf8')) as BundleRecord;
+    if (record.format !== BUNDLE_FORMAT || record.file !== file || typeof record.code !== 'string' || typeof record.stamp !== 'string') return undefined;
+    if (!Array.isArray(record.dependencies) || !record.dependencies.every((d) => typeof d === 'string')) return undefined;
+    return record;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Best effort: a cache that cannot be written only means the next load bundles again. */
+function writeBundle(cacheFile: string, file: string, bundled: { code: string; dependencies: string[]; stamp: string }): void {
+  const temp = `${cacheFile}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const record: BundleRecord = { format: BUNDLE_FORMAT, file, ...bundled };
+    mkdirSync(path.dirname(cacheFile), { recursive: true });
+    writeFileSync(temp, JSON.stringify(record));
+    renameSync(temp, cacheFile);
+  } catch {
+    rmSync(temp, { force: true });
   }
 }
 
