@@ -74,8 +74,14 @@ export const claudeCodeFile = memoByIdentity((agent: Agent): string => `---\n${c
 
 export const claudeCodeTarget: Target = {
   name: 'claude-code',
-  emit(agents) {
-    return agents.map((agent): OutputFile => ({ path: `${CLAUDE_CODE_DIR}/${agent.name}.md`, contents: claudeCodeFile(agent) }));
+  emit(agents, context) {
+    return agents.flatMap((agent) => claudeCodeTarget.emitAgent!(agent, context));
+  },
+  emitAgent(agent): OutputFile[] {
+    return [{ path: `${CLAUDE_CODE_DIR}/${agent.name}.md`, contents: claudeCodeFile(agent) }];
+  },
+  emitShared() {
+    return [];
   },
 };
 

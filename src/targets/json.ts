@@ -95,14 +95,21 @@ export function manifestJsonSchema(): string {
   return schemaText;
 }
 
+/** agents/<name>.json, memoized: a watch rebuild hands back the same string for an unchanged agent, so comparing it with the last build is immediate. */
+const agentFileText = memoByIdentity((agent: Agent) => `${agentJson(agent)}\n`);
+
 export const jsonTarget: Target = {
   name: 'json',
-  emit(agents) {
-    const files: OutputFile[] = [
+  emit(agents, context) {
+    return [...jsonTarget.emitShared!(agents, context), ...agents.flatMap((agent) => jsonTarget.emitAgent!(agent, context))];
+  },
+  emitAgent(agent) {
+    return [{ path: agentFile(agent.name), contents: agentFileText(agent) }];
+  },
+  emitShared(agents) {
+    return [
       { path: 'manifest.json', contents: manifestText(agents) },
       { path: 'manifest.schema.json', contents: manifestJsonSchema() },
     ];
-    for (const agent of agents) files.push({ path: agentFile(agent.name), contents: `${agentJson(agent)}\n` });
-    return files;
   },
 };

@@ -191,22 +191,32 @@ function indexFiles(agents: readonly Agent[]): OutputFile[] {
   return lastIndex.files.map((file) => ({ ...file }));
 }
 
+/**
+ * One agent's four module files, memoized: a watch rebuild hands back the same strings for an
+ * unchanged agent (comparing them with the last build is then immediate). The ESM module is the
+ * shell esbuild transpiled once per process around the agent's value; CommonJS is written directly.
+ */
+const agentModules = memoByIdentity((agent: Agent): OutputFile[] => {
+  const value = agentValue(agent);
+  const declarations = agentDeclarations(agent);
+  return [
+    { path: `agents/${agent.name}${JS_EXT.esm.js}`, contents: GENERATED_HEADER + transpileEach([value], agentModuleSource, ['esm']).get('esm')![0]! },
+    { path: `agents/${agent.name}${JS_EXT.esm.dts}`, contents: declarations.esm },
+    { path: `agents/${agent.name}${JS_EXT.cjs.js}`, contents: GENERATED_HEADER + cjsAgentModule(value) },
+    { path: `agents/${agent.name}${JS_EXT.cjs.dts}`, contents: declarations.cjs },
+  ];
+});
+
 export const tsTarget: Target = {
   name: 'ts',
-  emit(agents) {
-    const files: OutputFile[] = indexFiles(agents);
-    // ESM agent modules through one esbuild call (not one per module); CommonJS written directly.
-    const values = agents.map(agentValue);
-    const modules = transpileEach(values, agentModuleSource, ['esm']);
-    modules.set('cjs', values.map(cjsAgentModule));
-    for (const format of FORMATS) {
-      const ext = JS_EXT[format];
-      for (const [i, agent] of agents.entries()) {
-        files.push({ path: `agents/${agent.name}${ext.js}`, contents: GENERATED_HEADER + modules.get(format)![i]! });
-        files.push({ path: `agents/${agent.name}${ext.dts}`, contents: agentDeclarations(agent)[format] });
-      }
-    }
-    return files;
+  emit(agents, context) {
+    return [...tsTarget.emitShared!(agents, context), ...agents.flatMap((agent) => tsTarget.emitAgent!(agent, context))];
+  },
+  emitAgent(agent) {
+    return agentModules(agent).map((file) => ({ ...file }));
+  },
+  emitShared(agents) {
+    return indexFiles(agents);
   },
   exports() {
     return { '.': dualExport('./index'), './agents/*': dualExport('./agents/*') };
