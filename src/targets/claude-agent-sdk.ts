@@ -159,6 +159,21 @@ const renderedDefinition = memoByIdentity((agent: Agent) => {
   };
 });
 
+/**
+ * What depends only on the agents' names, in order (the declaration, and each format's imports
+ * of the agent modules): a rebuild that keeps every name (a watch edit) reuses it.
+ */
+let lastNames: { key: string; declaration: string; imports: Record<ModuleFormat, string> } | undefined;
+function byNames(agents: readonly Agent[]): NonNullable<typeof lastNames> {
+  // Agent names are safe file names: no newline in any.
+  const key = agents.map((agent) => agent.name).join('\n');
+  if (lastNames?.key !== key) {
+    const imports = (format: ModuleFormat) => agents.map((agent, i) => agentImport(agent.name, `a${i}`, format)).join('');
+    lastNames = { key, declaration: sdkDeclaration(agents.map((agent) => agent.name)), imports: { esm: imports('esm'), cjs: imports('cjs') } };
+  }
+  return lastNames;
+}
+
 export const claudeAgentSdkTarget: Target = {
   name: 'claude-agent-sdk',
   emit(agents, context) {
@@ -170,13 +185,12 @@ export const claudeAgentSdkTarget: Target = {
       reportDropped(agent, rendered.dropped, context);
       return `  ${propertyKey(agent.name)}: ${reference ? rendered.referenced().join(`a${i}`) : rendered.inline()}`;
     });
-    const names = agents.map((agent) => agent.name);
     const value = entries.length === 0 ? '{}' : `{\n${entries.join(',\n')}\n}`;
+    const { declaration, imports } = byNames(agents);
     const files: OutputFile[] = [];
     for (const format of ['esm', 'cjs'] as const satisfies readonly ModuleFormat[]) {
-      const imports = reference ? agents.map((agent, i) => agentImport(agent.name, `a${i}`, format)).join('') : '';
-      files.push({ path: `claude-agent-sdk${JS_EXT[format].js}`, contents: GENERATED_HEADER + sdkModule(imports, value, format) });
-      files.push({ path: `claude-agent-sdk${JS_EXT[format].dts}`, contents: sdkDeclaration(names) });
+      files.push({ path: `claude-agent-sdk${JS_EXT[format].js}`, contents: GENERATED_HEADER + sdkModule(reference ? imports[format] : '', value, format) });
+      files.push({ path: `claude-agent-sdk${JS_EXT[format].dts}`, contents: declaration });
     }
     return files;
   },
@@ -184,4 +198,3 @@ export const claudeAgentSdkTarget: Target = {
     return { './claude-agent-sdk': dualExport('./claude-agent-sdk') };
   },
 };
-
