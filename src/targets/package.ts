@@ -10,19 +10,31 @@ import type { OutputFile, PackageExport } from './types.js';
 export const PACKAGE_JSON = 'package.json';
 
 export function packageJson(config: Pick<ResolvedConfig, 'package'>, files: readonly Pick<OutputFile, 'path'>[], exportsByTarget: readonly Record<string, PackageExport>[]): OutputFile {
-  const paths = new Set(files.map((file) => file.path));
+  // One pass over the paths (60,000 at 10k agents, on every watch rebuild): what the exports and `files` need.
+  let manifest = false;
+  let schema = false;
+  let agentJson = false;
+  const topLevel = new Set<string>();
+  for (const { path: p } of files) {
+    if (p === 'manifest.json') manifest = true;
+    else if (p === 'manifest.schema.json') schema = true;
+    else if (!agentJson && p.startsWith('agents/') && p.endsWith('.json')) agentJson = true;
+    if (p.startsWith('.') || p === PACKAGE_JSON) continue;
+    const slash = p.indexOf('/');
+    topLevel.add(slash === -1 ? p : p.slice(0, slash));
+  }
   const exports: Record<string, PackageExport> = {};
   for (const entries of exportsByTarget) Object.assign(exports, entries);
   // The JSON outputs, when the json target ran: more specific than `./agents/*`, so Node and
   // TypeScript pick it for `.json` requests.
-  if (paths.has('manifest.json')) exports['./manifest.json'] = './manifest.json';
-  if (paths.has('manifest.schema.json')) exports['./manifest.schema.json'] = './manifest.schema.json';
-  if ([...paths].some((p) => p.startsWith('agents/') && p.endsWith('.json'))) exports['./agents/*.json'] = './agents/*.json';
+  if (manifest) exports['./manifest.json'] = './manifest.json';
+  if (schema) exports['./manifest.schema.json'] = './manifest.schema.json';
+  if (agentJson) exports['./agents/*.json'] = './agents/*.json';
   exports['./package.json'] = './package.json';
 
   const sorted = Object.fromEntries(Object.entries(exports).sort(([a], [b]) => (a === '.' ? -1 : b === '.' ? 1 : compareCodeUnits(a, b))));
   const root = sorted['.'];
-  const manifest: Record<string, unknown> = {
+  const pkg: Record<string, unknown> = {
     name: config.package.name,
     version: config.package.version,
     description: 'Agent definitions compiled by agentc.',
@@ -33,9 +45,9 @@ export function packageJson(config: Pick<ResolvedConfig, 'package'>, files: read
     const esm = root.import as Record<string, string>;
     const cjs = root.require as Record<string, string>;
     // For tools that predate `exports`.
-    Object.assign(manifest, { main: cjs.default, module: esm.default, types: esm.types });
+    Object.assign(pkg, { main: cjs.default, module: esm.default, types: esm.types });
   }
-  manifest.exports = sorted;
-  manifest.files = [...new Set([...paths].filter((p) => !p.startsWith('.') && p !== PACKAGE_JSON).map((p) => p.split('/')[0]!))].sort(compareCodeUnits);
-  return { path: PACKAGE_JSON, contents: `${JSON.stringify(manifest, null, 2)}\n` };
+  pkg.exports = sorted;
+  pkg.files = [...topLevel].sort(compareCodeUnits);
+  return { path: PACKAGE_JSON, contents: `${JSON.stringify(pkg, null, 2)}\n` };
 }
