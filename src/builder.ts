@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import type { BuildResult } from './build.js';
-import { foldersUnchanged, filesUnchanged, RACY_WINDOW_MS, readRecord, removeRecord, stampFiles, stampFolders, writeRecord, type BuildRecord, type SourceStamp } from './build-record.js';
+import { decodeMessages, encodeMessages, foldersUnchanged, filesUnchanged, RACY_WINDOW_MS, readRecord, RECORD_FORMAT, removeRecord, stampFiles, stampFolders, writeRecord, type BuildRecord, type SourceStamp } from './build-record.js';
 import { cacheFolderFor, defaultCacheDir, entryOf, hashConfig, loadCache, loadCacheSync, restoreEntry, saveCache, serializeMessages, shardFileName, shardOf, SHARDS, textOf, type CacheEntry, type CacheLoadStatus } from './cache.js';
 import { CONFIG_FILES, ConfigError, loadConfig, type LoadConfigOptions } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
@@ -296,7 +296,7 @@ class IncrementalBuilder implements Builder {
 
     // Up to date. Each source gets a VFile with the messages it had; its text (for code
     // frames) is read only if a reporter asks for it.
-    const messages = new Map(record.messages);
+    const messages = decodeMessages(record.messages);
     const files = sources.map((source) => {
       const file = restoreEntry({ path: source.path, sha256: '', messages: messages.get(source.path) ?? [], agent: undefined }).file;
       lazyValue(file, source.absolutePath);
@@ -377,7 +377,7 @@ class IncrementalBuilder implements Builder {
       // The written and unchanged files are every output (reading result.output would read them back).
       const outputs = [...(result.write?.written ?? []), ...(result.write?.unchanged ?? [])].sort(compareCodeUnits);
       const record: BuildRecord = {
-        format: 1,
+        format: RECORD_FORMAT,
         version: this.version,
         configHash: this.configHash,
         outDir: path.resolve(config.root, config.outDir),
@@ -386,7 +386,7 @@ class IncrementalBuilder implements Builder {
         folders: stampFolders(path.resolve(config.root, config.outDir), outputs),
         shards: stampFiles(cacheFolder, Array.from({ length: SHARDS }, (_, shard) => shardFileName(shard))),
         outputs,
-        messages: result.files.filter((file) => file.messages.length > 0).map((file) => [file.path, serializeMessages(file.messages)]),
+        messages: encodeMessages(result.files.filter((file) => file.messages.length > 0).map((file) => [file.path, serializeMessages(file.messages)] as const)),
         agents: result.agents.length,
         errorCount: result.errorCount,
         warningCount: result.warningCount,

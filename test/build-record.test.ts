@@ -6,7 +6,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { decodeMessages, encodeMessages } from '../src/build-record.js';
+import type { SerializedMessage } from '../src/cache.js';
 import { createBuilder, type BuilderOptions } from '../src/builder.js';
 import { compile } from '../src/compile.js';
 import { loadConfig } from '../src/config/load.js';
@@ -167,5 +170,28 @@ describe('build record', () => {
     await buildOnce(bare, { cache: false });
     expect((await buildOnce(bare, { cache: false })).parsed).toHaveLength(3);
     expect(existsSync(path.join(bare, 'node_modules/.cache/agentc'))).toBe(false);
+  });
+});
+
+describe('the record\'s message table', () => {
+  it('decodes to exactly the messages it encoded, any place shape included', () => {
+    const point = fc.record({ line: fc.integer({ min: 1, max: 9 }), column: fc.integer({ min: 1, max: 9 }) });
+    const place = fc.oneof(fc.constant(undefined), point, fc.record({ start: point, end: point }), fc.record({ line: fc.integer(), column: fc.integer(), offset: fc.integer() }), fc.record({ start: point }));
+    const message = fc.record({ reason: fc.string(), fatal: fc.constantFrom(true, false, null), place, ruleId: fc.option(fc.string(), { nil: undefined }), source: fc.option(fc.constant('agentc'), { nil: undefined }), url: fc.option(fc.string(), { nil: undefined }) }).map((m) => {
+      const out: SerializedMessage = { reason: m.reason, fatal: m.fatal };
+      if (m.place !== undefined) out.place = m.place as SerializedMessage['place'];
+      if (m.ruleId !== undefined) out.ruleId = m.ruleId;
+      if (m.source !== undefined) out.source = m.source;
+      if (m.url !== undefined) out.url = m.url;
+      return out;
+    });
+    const files = fc.uniqueArray(fc.tuple(fc.string({ minLength: 1 }), fc.array(message, { minLength: 1, maxLength: 4 })), { selector: ([p]) => p, maxLength: 5 });
+    fc.assert(
+      fc.property(files, (list) => {
+        // Through JSON, as the record is stored.
+        const decoded = decodeMessages(JSON.parse(JSON.stringify(encodeMessages(list))) as ReturnType<typeof encodeMessages>);
+        expect([...decoded]).toEqual(list);
+      }),
+    );
   });
 });
