@@ -8,7 +8,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { cp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -48,30 +48,43 @@ if (!hasNoCache) notes.push('agentc has no persistent cache yet (`--no-cache` no
 
 const hasTime = existsSync('/usr/bin/time');
 
-/** One tool: how to prepare a run (untimed) and the command to time. */
-function tools(root) {
-  const clean = (...dirs) => () => Promise.all(dirs.map((d) => rm(path.join(root, d), { recursive: true, force: true })));
+/**
+ * One tool: how to prepare a run (untimed), the command to time and where (`cwd`, default the
+ * corpus). The warm runs work on copies of the corpus: a cold run in between rewrites dist/,
+ * and "warm" means the state a cached build left, nothing changed since.
+ */
+function tools(root, copies) {
+  const clean = (...dirs) => (dir = root) => () => Promise.all(dirs.map((d) => rm(path.join(dir, d), { recursive: true, force: true })));
   const list = [
     {
       id: 'agentc-cold',
       label: hasNoCache ? 'agentc cold (--no-cache)' : 'agentc cold',
-      prepare: clean('dist'),
+      prepare: clean('dist')(),
       argv: [process.execPath, agentsBin, 'build', ...(hasNoCache ? ['--no-cache'] : [])],
     },
   ];
   if (hasNoCache) {
     list.push({
       id: 'agentc-warm',
-      label: 'agentc warm (cache, no change)',
-      // Cold runs use --no-cache and leave the cache alone: one untimed build fills it, once.
+      label: 'agentc warm (cache and dist/, no change)',
+      cwd: copies.warm,
+      // One untimed build fills the cache and writes dist/, once.
+      prime: [process.execPath, agentsBin, 'build'],
+      argv: [process.execPath, agentsBin, 'build'],
+    });
+    list.push({
+      id: 'agentc-warm-ci',
+      label: 'agentc warm, no dist/ (CI restoring only the cache)',
+      cwd: copies.ci,
+      prepare: clean('dist')(copies.ci),
       prime: [process.execPath, agentsBin, 'build'],
       argv: [process.execPath, agentsBin, 'build'],
     });
   }
   list.push(
-    { id: 'velite', label: 'Velite 0.4', prepare: clean('.velite'), argv: [bin('velite'), 'build', '--silent'] },
-    { id: 'content-collections', label: 'Content Collections 0.15', prepare: clean('.content-collections'), argv: [bin('content-collections'), 'build'] },
-    { id: 'floor', label: 'naive floor script', prepare: clean('.floor'), argv: [process.execPath, path.join(repo, 'bench/floor.mjs'), root] },
+    { id: 'velite', label: 'Velite 0.4', prepare: clean('.velite')(), argv: [bin('velite'), 'build', '--silent'] },
+    { id: 'content-collections', label: 'Content Collections 0.15', prepare: clean('.content-collections')(), argv: [bin('content-collections'), 'build'] },
+    { id: 'floor', label: 'naive floor script', prepare: clean('.floor')(), argv: [process.execPath, path.join(repo, 'bench/floor.mjs'), root] },
   );
   return list;
 }
@@ -118,18 +131,24 @@ const results = [];
 for (const size of sizes) {
   const corpus = await generateCorpus(size);
   for (const config of ['velite.config.js', 'content-collections.ts']) copyFileSync(path.join(repo, 'bench', config), path.join(corpus.root, config));
-  const list = tools(corpus.root);
-  // A cache from an earlier lib/ would make "warm" measure someone else's code: start empty.
-  const agentcCache = path.join(corpus.root, 'node_modules/.cache/agentc');
-  await rm(agentcCache, { recursive: true, force: true });
+  const copies = { warm: `${corpus.root}-warm`, ci: `${corpus.root}-ci` };
+  for (const copy of Object.values(copies)) {
+    // Fresh copies: a cache from an earlier lib/ would make "warm" measure someone else's code.
+    await rm(copy, { recursive: true, force: true });
+    await cp(path.join(corpus.root, 'agents'), path.join(copy, 'agents'), { recursive: true });
+    copyFileSync(path.join(corpus.root, 'agents.config.mjs'), path.join(copy, 'agents.config.mjs'));
+  }
+  const list = tools(corpus.root, copies);
+  const cwdOf = (tool) => tool.cwd ?? corpus.root;
+  const primed = (tool) => existsSync(path.join(cwdOf(tool), 'node_modules/.cache/agentc'));
   const samples = new Map(list.map((t) => [t.id, []]));
   process.stderr.write(`${size} agents (${(corpus.bytes / 1e6).toFixed(1)} MB), ${runs} rounds:`);
   // Untimed warm-up round: fills the OS page cache for every tool alike.
   if (values.warmup !== '0') {
     for (const tool of list) {
       await tool.prepare?.();
-      if (tool.prime && !existsSync(agentcCache)) await measure(tool.prime, corpus.root);
-      await measure(tool.argv, corpus.root);
+      if (tool.prime && !primed(tool)) await measure(tool.prime, cwdOf(tool));
+      await measure(tool.argv, cwdOf(tool));
     }
   }
   for (let round = 0; round < runs; round++) {
@@ -137,8 +156,11 @@ for (const size of sizes) {
     const order = list.map((_, i) => list[(i + round) % list.length]);
     for (const tool of order) {
       await tool.prepare?.();
-      if (tool.prime && !existsSync(agentcCache)) await measure(tool.prime, corpus.root);
-      samples.get(tool.id).push(await measure(tool.argv, corpus.root));
+      if (tool.prime && !primed(tool)) {
+        await measure(tool.prime, cwdOf(tool));
+        await tool.prepare?.();
+      }
+      samples.get(tool.id).push(await measure(tool.argv, cwdOf(tool)));
       process.stderr.write('.');
     }
   }

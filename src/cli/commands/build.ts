@@ -27,13 +27,14 @@ export const buildCommand: Command = {
     try {
       const options = { cwd: io.cwd, configFile: values.config as string | undefined };
       // Loaded on use: `agents --help` and an up-to-date build need little of the compiler.
-      const [{ build }, { createBuilder }] = await Promise.all([import('../../build.js'), import('../../builder.js')]);
       // --check compares without the cache; a plain build reuses cached analyses (same result, faster).
       if (values.check) {
+        const { build } = await import('../../build.js');
         result = await build({ ...options, check: true });
         agentCount = result.agents.length;
       } else {
         // The summary's count: an up-to-date build reads its agents only on demand.
+        const { createBuilder } = await import('../../builder.js');
         const summary = await createBuilder({ ...options, cache: !values['no-cache'] }).build();
         result = summary.result;
         agentCount = summary.agents;
