@@ -16,19 +16,21 @@ import { compareCodeUnits } from './util/text.js';
 import { OutputError, type WriteResult } from './write.js';
 
 export async function writeChanges(outDir: string, previous: ReadonlyMap<string, string>, files: readonly OutputFile[]): Promise<WriteResult> {
-  const next = new Set<string>();
   const written: string[] = [];
   const unchanged: string[] = [];
+  const byPath = new Map<string, string>();
   for (const file of files) {
-    next.add(file.path);
     if (previous.get(file.path) === file.contents) unchanged.push(file.path);
-    else written.push(file.path);
+    else {
+      written.push(file.path);
+      byPath.set(file.path, file.contents);
+    }
   }
-  const removed = [...previous.keys()].filter((p) => !next.has(p)).sort(compareCodeUnits);
+  // Every previous path that is neither written nor unchanged is gone (no set of 60,000 new paths per edit).
+  const removed = previous.size === unchanged.length + written.length - countNew(previous, written) ? [] : removedPaths(previous, files);
   const result: WriteResult = { written: [...written].sort(compareCodeUnits), unchanged, removed, changed: written.length + removed.length > 0 };
   if (!result.changed) return result;
 
-  const byPath = new Map(files.map((f) => [f.path, f.contents]));
   const order = [...written].sort((a, b) => Number(!a.includes('/')) - Number(!b.includes('/')) || compareCodeUnits(a, b));
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
@@ -56,6 +58,18 @@ export async function writeChanges(outDir: string, previous: ReadonlyMap<string,
     throw new OutputError(`Cannot write ${outDir}: ${(error as Error).message}`, outDir);
   }
   return result;
+}
+
+/** How many of these paths the previous output did not have. */
+function countNew(previous: ReadonlyMap<string, string>, paths: readonly string[]): number {
+  let count = 0;
+  for (const p of paths) if (!previous.has(p)) count++;
+  return count;
+}
+
+function removedPaths(previous: ReadonlyMap<string, string>, files: readonly OutputFile[]): string[] {
+  const next = new Set(files.map((file) => file.path));
+  return [...previous.keys()].filter((p) => !next.has(p)).sort(compareCodeUnits);
 }
 
 function assertInside(root: string, target: string): void {
