@@ -242,8 +242,9 @@ class IncrementalBuilder implements Builder {
       const upToDate = await this.upToDateBuild();
       if (upToDate) return upToDate;
       const summary = await this.run('initial', [], { all: true, rediscover: true, dirty: new Set(), stream: true });
-      await this.saveCacheNow();
-      if (summary.wroteOutput) this.saveRecord(summary, startedAt);
+      const saved = await this.saveCacheNow();
+      // The record's agents come from the cache: without a whole cache, no record.
+      if (summary.wroteOutput && saved) this.saveRecord(summary, startedAt);
       return summary;
     });
   }
@@ -708,17 +709,20 @@ class IncrementalBuilder implements Builder {
     this.saveTimer.unref?.();
   }
 
-  private async saveCacheNow(): Promise<void> {
-    if (!this.useCache || this.dirtyShards.size === 0 || !this.currentConfig) return;
+  /** False when the cache could not be written (then no build record may vouch for it). */
+  private async saveCacheNow(): Promise<boolean> {
+    if (!this.useCache || this.dirtyShards.size === 0 || !this.currentConfig) return true;
     const file = this.cacheFile();
     const shards = this.dirtyShards;
     this.dirtyShards = new Set();
     try {
       await saveCache(file, this.version, this.configHash, this.entries.values(), shards);
       this.emit('cache:save', { file, entries: this.entries.size });
+      return true;
     } catch (error) {
       // A cache that cannot be written only makes the next cold build slower.
       this.emit('error', { error: new Error(`Cannot write the cache ${file}: ${(error as Error).message}`) });
+      return false;
     }
   }
 

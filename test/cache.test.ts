@@ -152,6 +152,8 @@ describe('persistent cache', () => {
     expect(next.summary.errors).toBe(0);
     expect(next.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^Cannot write the cache/)]);
     await expectFreshDist(root);
+    // No build record vouches for a cache that was not written: the next build is a real one.
+    expect((await cacheFiles(root)).filter((f) => f.endsWith('/build.json'))).toEqual([]);
   });
 
   it('is written atomically: no temporary files are left beside it', async () => {
