@@ -15,9 +15,9 @@
  * Either way each definition has the same keys, in the same order, with the same values.
  */
 import { EFFORT_LEVELS, MEMORY_SCOPES, type Agent } from '../ir.js';
-import { GENERATED_HEADER, JS_EXT, jsValue, propertyKey, stringLiteral, transpile, unionType, type ModuleFormat } from './js.js';
+import { GENERATED_HEADER, JS_EXT, jsValue, propertyKey, stringLiteral, unionType, type ModuleFormat } from './js.js';
 import { memoByIdentity } from '../util/memo.js';
-import { dualExport } from './ts.js';
+import { cjsExports, dualExport } from './ts.js';
 import type { EmitContext, OutputFile, Target } from './types.js';
 
 /** The SDK's PermissionMode (0.3.x): Claude Code's `manual` is not one of them. */
@@ -72,26 +72,15 @@ function position(agent: Agent, field: string): number {
   return at ? at.line * 1e6 + at.column : Number.MAX_SAFE_INTEGER;
 }
 
-const PLACEHOLDER = '__agentc_sdk_agents__';
-const IMPORTS = '__agentc_sdk_imports__';
-const shells = new Map<ModuleFormat, [string, string, string]>();
-
 /**
- * The module is one big value: esbuild transpiles the module around placeholders once per
- * format, and the imports (when the definitions reference the agent modules) and the value's
- * expression go in their places. Re-printing megabytes of prompts through esbuild cost ~1.5 s
- * over the test corpus for the same values.
+ * The module is one big value after the imports (when the definitions reference the agent
+ * modules), written directly: the ESM text is what esbuild printed for it, the CommonJS one has
+ * the same exports object (see ts.ts cjsExports). test/targets/modules.test.ts holds both
+ * to esbuild's output.
  */
-function sdkModule(imports: string, value: string, format: ModuleFormat): string {
-  let shell = shells.get(format);
-  if (!shell) {
-    // An expression statement keeps its place (esbuild cannot know a global read is pure).
-    const parts = transpile(`${IMPORTS};\nexport const agents = ${PLACEHOLDER};\nexport default agents;\n`, format).split(new RegExp(`${IMPORTS};\\n|${PLACEHOLDER}`));
-    if (parts.length !== 3) throw new Error('claude-agent-sdk target: unexpected esbuild output');
-    shell = parts as [string, string, string];
-    shells.set(format, shell);
-  }
-  return shell[0] + imports + shell[1] + value + shell[2];
+export function sdkModule(imports: string, value: string, format: ModuleFormat): string {
+  const body = `${imports}const agents = ${value};\n`;
+  return format === 'esm' ? `${body}var stdin_default = agents;\nexport {\n  agents,\n  stdin_default as default\n};\n` : `${body}${cjsExports({ agents: 'agents', default: 'agents' })}`;
 }
 
 /** How a module binds agent i's record from its ts module: an import in ESM, a require in CommonJS. */

@@ -6,13 +6,14 @@
  *   agents/<name>.js / .cjs       one agent per module (`agent`, also the default export)
  *   agents/<name>.d.ts / .d.cts   its type: `Agent` narrowed to the literal name, model, tools, ...
  *
- * The JS is generated as TypeScript and turned into ESM and CommonJS by esbuild; the
- * declarations are written directly. Values are the JSON records' (agents/<name>.json), exactly.
+ * Everything is written directly (no esbuild at build time): the ESM text is what esbuild printed
+ * when it generated these modules, and the CommonJS modules export the same objects as esbuild's
+ * (test/targets/modules.test.ts holds both to esbuild). Values are the JSON records'
+ * (agents/<name>.json), exactly.
  */
 import { EFFORT_LEVELS, ISOLATION_MODES, MEMORY_SCOPES, PERMISSION_MODES, type Agent } from '../ir.js';
-import { frozenJsFromJson, GENERATED_HEADER, JS_EXT, jsValue, literalType, stringLiteral, transpile, unionType, type ModuleFormat } from './js.js';
+import { frozenJsFromJson, GENERATED_HEADER, JS_EXT, jsValue, literalType, stringLiteral, unionType, type ModuleFormat } from './js.js';
 import { agentJson } from './json.js';
-import { transpileEach } from './transpile-batch.js';
 import type { OutputFile, PackageExport, Target } from './types.js';
 import { memoByIdentity } from '../util/memo.js';
 
@@ -40,6 +41,11 @@ export function agentModuleSource(value: string): string {
  * configurable or writable) without its ~900 bytes of helpers in each of thousands of files.
  * test/targets/ts.test.ts compares the two, descriptors and ESM view included.
  */
+/** The ESM agent module, as esbuild prints agentModuleSource (test/targets/modules.test.ts checks it). */
+export function esmAgentModule(value: string): string {
+  return `const agent = ${value};\nvar stdin_default = agent;\nexport {\n  agent,\n  stdin_default as default\n};\n`;
+}
+
 export function cjsAgentModule(value: string): string {
   return (
     `const agent = ${value};\n` +
@@ -67,26 +73,36 @@ function agentDeclaration(agent: Agent, format: ModuleFormat): string {
   );
 }
 
-function indexModule(agents: readonly Agent[], format: ModuleFormat): string {
-  const imports = agents.map((agent, i) => `import { agent as a${i} } from ${stringLiteral(`./agents/${agent.name}${JS_EXT[format].js}`)};\n`).join('');
-  const record = agents.map((agent, i) => `  ${agent.name === '__proto__' ? `[${stringLiteral(agent.name)}]` : stringLiteral(agent.name)}: a${i},\n`).join('');
-  return `${imports}
-export const agents = Object.freeze({
-${record}});
-
-export const agentNames = ${jsValue(agents.map((agent) => agent.name), { freeze: true })};
-
-export function isAgentName(name: unknown): boolean {
-  return typeof name === 'string' && Object.hasOwn(agents, name);
+/**
+ * index.js / index.cjs, written directly (esbuild is not started for them). The ESM text is
+ * byte for byte what esbuild printed for the TypeScript index this replaced; the CommonJS one
+ * has the same exports object as esbuild's (`__esModule`, then an enumerable getter per export
+ * in name order). test/targets/modules.test.ts holds both to esbuild's output.
+ */
+export function indexModule(agents: readonly Agent[], format: ModuleFormat): string {
+  const binding = format === 'esm'
+    ? (agent: Agent, i: number) => `import { agent as a${i} } from ${stringLiteral(`./agents/${agent.name}${JS_EXT.esm.js}`)};\n`
+    : (agent: Agent, i: number) => `const a${i} = require(${stringLiteral(`./agents/${agent.name}${JS_EXT.cjs.js}`)}).agent;\n`;
+  const record = agents.map((agent, i) => `  ${agent.name === '__proto__' ? `[${stringLiteral(agent.name)}]` : stringLiteral(agent.name)}: a${i}`).join(',\n');
+  const body =
+    agents.map(binding).join('') +
+    `const agents = Object.freeze({${record ? `\n${record}\n` : ''}});\n` +
+    `const agentNames = ${jsValue(agents.map((agent) => agent.name), { freeze: true })};\n` +
+    'function isAgentName(name) {\n' +
+    '  return typeof name === "string" && Object.hasOwn(agents, name);\n' +
+    '}\n' +
+    'function getAgent(name) {\n' +
+    '  if (!isAgentName(name)) throw new RangeError(`agentc: no agent named ${JSON.stringify(name)}`);\n' +
+    '  return agents[name];\n' +
+    '}\n';
+  if (format === 'esm') return `${body}var stdin_default = agents;\nexport {\n  agentNames,\n  agents,\n  stdin_default as default,\n  getAgent,\n  isAgentName\n};\n`;
+  return `${body}${cjsExports({ agentNames: 'agentNames', agents: 'agents', default: 'agents', getAgent: 'getAgent', isAgentName: 'isAgentName' })}`;
 }
 
-export function getAgent(name: string) {
-  if (!isAgentName(name)) throw new RangeError(\`agentc: no agent named \${JSON.stringify(name)}\`);
-  return (agents as Record<string, unknown>)[name];
-}
-
-export default agents;
-`;
+/** module.exports as esbuild's CommonJS output makes it: `__esModule`, then a getter per export (in the order given). */
+export function cjsExports(exports: Record<string, string>): string {
+  const getters = Object.entries(exports).map(([name, local]) => `  ${name}: { get: () => ${local}, enumerable: true }`);
+  return `module.exports = Object.defineProperties({}, {\n  __esModule: { value: true },\n${getters.join(',\n')}\n});\n`;
 }
 
 const ENUMS = `
@@ -183,7 +199,7 @@ function indexFiles(agents: readonly Agent[]): OutputFile[] {
   const names = agents.map((agent) => agent.name).join('\n');
   if (lastIndex?.names !== names) {
     const files = FORMATS.flatMap((format) => [
-      { path: `index${JS_EXT[format].js}`, contents: GENERATED_HEADER + transpile(indexModule(agents, format), format) },
+      { path: `index${JS_EXT[format].js}`, contents: GENERATED_HEADER + indexModule(agents, format) },
       { path: `index${JS_EXT[format].dts}`, contents: indexDeclaration(agents, format) },
     ]);
     lastIndex = { names, files };
@@ -193,14 +209,13 @@ function indexFiles(agents: readonly Agent[]): OutputFile[] {
 
 /**
  * One agent's four module files, memoized: a watch rebuild hands back the same strings for an
- * unchanged agent (comparing them with the last build is then immediate). The ESM module is the
- * shell esbuild transpiled once per process around the agent's value; CommonJS is written directly.
+ * unchanged agent (comparing them with the last build is then immediate).
  */
 const agentModules = memoByIdentity((agent: Agent): OutputFile[] => {
   const value = agentValue(agent);
   const declarations = agentDeclarations(agent);
   return [
-    { path: `agents/${agent.name}${JS_EXT.esm.js}`, contents: GENERATED_HEADER + transpileEach([value], agentModuleSource, ['esm']).get('esm')![0]! },
+    { path: `agents/${agent.name}${JS_EXT.esm.js}`, contents: GENERATED_HEADER + esmAgentModule(value) },
     { path: `agents/${agent.name}${JS_EXT.esm.dts}`, contents: declarations.esm },
     { path: `agents/${agent.name}${JS_EXT.cjs.js}`, contents: GENERATED_HEADER + cjsAgentModule(value) },
     { path: `agents/${agent.name}${JS_EXT.cjs.dts}`, contents: declarations.cjs },
