@@ -12,17 +12,15 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import type { BuildResult } from './build.js';
-import { decodeMessages, encodeMessages, foldersUnchanged, filesUnchanged, RACY_WINDOW_MS, readRecord, RECORD_FORMAT, removeRecord, stampFiles, stampFolders, writeRecord, type BuildRecord, type SourceStamp } from './build-record.js';
-import { cacheFolderFor, defaultCacheDir, entryOf, hashConfig, loadCache, loadCacheSync, restoreEntry, saveCache, serializeMessages, shardFileName, shardOf, SHARDS, textOf, type CacheEntry, type CacheLoadStatus } from './cache.js';
+import { removeRecord, writeRecord, type SourceStamp } from './build-record.js';
+import { findUpToDate, recordOf } from './up-to-date.js';
+import { cacheFolderFor, defaultCacheDir, entryOf, hashConfig, loadCache, restoreEntry, saveCache, shardOf, SHARDS, textOf, type CacheEntry, type CacheLoadStatus } from './cache.js';
 import { CONFIG_FILES, ConfigError, loadConfig, type LoadConfigOptions } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
-import { collectDiagnostics, type Diagnostic } from './diagnostics.js';
+import type { Diagnostic } from './diagnostics.js';
 import type { AnalyzedFile } from './pipeline/analyze.js';
 import { discover, type SourcePath } from './pipeline/discover.js';
-import { withHash } from './targets/json.js';
-import type { Agent } from './ir.js';
 import type { OutputFile } from './targets/types.js';
-import { VFile } from 'vfile';
 import { compareCodeUnits } from './util/text.js';
 import { VERSION } from './version.js';
 import { writeChanges } from './write-changes.js';
@@ -257,76 +255,9 @@ class IncrementalBuilder implements Builder {
     if (!this.useCache || this.options.write === false) return undefined;
     const started = performance.now();
     const config = this.currentConfig!;
-    const cacheFolder = this.cacheFile();
-    const outDir = path.resolve(config.root, config.outDir);
-    const record = readRecord(cacheFolder);
-    if (!record || record.version !== this.version || record.configHash !== this.configHash || record.outDir !== outDir) return undefined;
-    if (!existsSync(path.join(outDir, MARKER_FILE)) || !foldersUnchanged(outDir, record.folders) || !filesUnchanged(cacheFolder, record.shards)) return undefined;
-    const checkedAt = Date.now();
-    const sources = await discover(config);
-    if (sources.length !== record.sources.length) return undefined;
-    let rehashed = 0;
-    for (const [index, source] of sources.entries()) {
-      const stamp = record.sources[index]!;
-      const [recordedPath, size, mtimeMs, sha256] = stamp;
-      if (source.path !== recordedPath) return undefined;
-      const info = statSync(source.absolutePath, { throwIfNoEntry: false });
-      if (!info || !info.isFile()) return undefined;
-      if (info.size === size && info.mtimeMs === mtimeMs && mtimeMs < record.startedAt - RACY_WINDOW_MS) continue;
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(source.absolutePath);
-      } catch {
-        return undefined;
-      }
-      if (createHash('sha256').update(bytes).digest('hex') !== sha256) return undefined;
-      // Same bytes: vouch for them with the stat seen now (taken before the read).
-      stamp[1] = info.size;
-      stamp[2] = info.mtimeMs;
-      rehashed++;
-    }
-    if (rehashed > 0) {
-      // Files that were too fresh to trust by stat are now proven by hash as of checkedAt;
-      // the next build need not read them again.
-      try {
-        writeRecord(cacheFolder, { ...record, startedAt: checkedAt });
-      } catch {
-        // Only the next build's speed depends on it.
-      }
-    }
-
-    // Up to date. Each source gets a VFile with the messages it had; its text (for code
-    // frames) is read only if a reporter asks for it.
-    const messages = decodeMessages(record.messages);
-    const files = sources.map((source) => {
-      const file = restoreEntry({ path: source.path, sha256: '', messages: messages.get(source.path) ?? [], agent: undefined }).file;
-      lazyValue(file, source.absolutePath);
-      return file;
-    });
-    const diagnostics = collectDiagnostics(files);
-    const version = this.version;
-    const configHash = this.configHash;
-    let agents: Agent[] | undefined;
-    let output: OutputFile[] | undefined;
-    const result = {
-      files,
-      diagnostics,
-      errorCount: record.errorCount,
-      warningCount: record.warningCount,
-      config,
-      outDir,
-      write: { written: [], unchanged: [...record.outputs], removed: [], changed: false },
-    } as unknown as BuildResult;
-    Object.defineProperties(result, {
-      agents: {
-        enumerable: true,
-        get: () => (agents ??= agentsFromCache(cacheFolder, version, configHash, sources)),
-      },
-      output: {
-        enumerable: true,
-        get: () => (output ??= record.outputs.map((file) => ({ path: file, contents: readFileSync(path.join(outDir, ...file.split('/')), 'utf8') }))),
-      },
-    });
+    const found = await findUpToDate({ config, cacheFolder: this.cacheFile(), version: this.version, configHash: this.configHash });
+    if (!found) return undefined;
+    const { result, sources, agents } = found;
     const id = ++this.buildCount;
     this.emit('build:start', { id, reason: 'initial', changed: [] });
     const summary: BuildSummary = {
@@ -334,11 +265,11 @@ class IncrementalBuilder implements Builder {
       reason: 'initial',
       changed: [],
       analyzed: [],
-      cached: sources.length,
+      cached: sources,
       agentsRebuilt: [],
-      agents: record.agents,
-      errors: record.errorCount,
-      warnings: record.warningCount,
+      agents,
+      errors: result.errorCount,
+      warnings: result.warningCount,
       durationMs: performance.now() - started,
       written: [],
       removed: [],
@@ -346,7 +277,7 @@ class IncrementalBuilder implements Builder {
       upToDate: true,
       result,
     };
-    for (const diagnostic of diagnostics) this.emit('diagnostic', diagnostic);
+    for (const diagnostic of result.diagnostics) this.emit('diagnostic', diagnostic);
     this.emit('build:end', summary);
     return summary;
   }
@@ -363,41 +294,23 @@ class IncrementalBuilder implements Builder {
   /** After a build() that wrote outDir (or found it current) and saved the cache: what the next build() can trust. */
   private saveRecord(summary: BuildSummary, startedAt: number): void {
     if (!this.useCache || summary.errors > 0) return;
-    const config = this.currentConfig!;
     const cacheFolder = this.cacheFile();
-    const { result } = summary;
+    const sources: SourceStamp[] = [];
+    for (const file of summary.result.files) {
+      const entry = this.entries.get(file.path);
+      const stat = this.sourceStats.get(file.path);
+      // A source that was not read as bytes (unreadable, too large) cannot be vouched for.
+      if (!entry || entry.sha256 === '' || !stat) return;
+      sources.push([file.path, stat[0], stat[1], entry.sha256]);
+    }
     try {
-      const sources: SourceStamp[] = [];
-      for (const file of result.files) {
-        const entry = this.entries.get(file.path);
-        const stat = this.sourceStats.get(file.path);
-        // A source that was not read as bytes (unreadable, too large) cannot be vouched for.
-        if (!entry || entry.sha256 === '' || !stat) return;
-        sources.push([file.path, stat[0], stat[1], entry.sha256]);
-      }
-      // The written and unchanged files are every output (reading result.output would read them back).
-      const outputs = [...(result.write?.written ?? []), ...(result.write?.unchanged ?? [])].sort(compareCodeUnits);
-      const record: BuildRecord = {
-        format: RECORD_FORMAT,
-        version: this.version,
-        configHash: this.configHash,
-        outDir: path.resolve(config.root, config.outDir),
-        startedAt,
-        sources,
-        folders: stampFolders(path.resolve(config.root, config.outDir), outputs),
-        shards: stampFiles(cacheFolder, Array.from({ length: SHARDS }, (_, shard) => shardFileName(shard))),
-        outputs,
-        messages: encodeMessages(result.files.filter((file) => file.messages.length > 0).map((file) => [file.path, serializeMessages(file.messages)] as const)),
-        agents: result.agents.length,
-        errorCount: result.errorCount,
-        warningCount: result.warningCount,
-      };
-      writeRecord(cacheFolder, record);
+      writeRecord(cacheFolder, recordOf(summary.result, { cacheFolder, version: this.version, configHash: this.configHash, startedAt, sources }));
     } catch (error) {
       // Without a record the next build is a normal (cached) one: slower, never wrong.
       this.emit('error', { error: new Error(`Cannot write the build record in ${cacheFolder}: ${(error as Error).message}`) });
     }
   }
+
 
   async watch(): Promise<WatchHandle> {
     if (this.watcher) throw new Error('this builder is already watching');
@@ -904,41 +817,4 @@ function existingAncestor(p: string, root: string): string {
   let current = p;
   while (!existsSync(current) && current !== root && path.dirname(current) !== current) current = path.dirname(current);
   return current;
-}
-
-/** file.value becomes the source's text (as read at build time) on first access. */
-function lazyValue(file: VFile, absolutePath: string): void {
-  let value: string | undefined;
-  let read = false;
-  Object.defineProperty(file, 'value', {
-    configurable: true,
-    enumerable: true,
-    get() {
-      if (!read) {
-        read = true;
-        try {
-          value = textOf(readFileSync(absolutePath));
-        } catch {
-          value = undefined;
-        }
-      }
-      return value;
-    },
-    set(next: string | undefined) {
-      read = true;
-      value = next;
-    },
-  });
-}
-
-/** The agents of an up-to-date build, from the analysis cache it saved (the shards were checked unchanged). */
-function agentsFromCache(cacheFolder: string, version: string, configHash: string, sources: readonly SourcePath[]): Agent[] {
-  const loaded = loadCacheSync(cacheFolder, version, configHash);
-  const agents: Agent[] = [];
-  for (const source of sources) {
-    const entry = loaded.entries.get(source.path);
-    if (!entry) throw new Error(`the analysis cache in ${cacheFolder} lost ${source.path} after the build; build again`);
-    if (entry.agent) agents.push(withHash(entry.agent));
-  }
-  return agents.sort((a, b) => compareCodeUnits(a.name, b.name));
 }

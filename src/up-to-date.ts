@@ -1,0 +1,156 @@
+/**
+ * An up-to-date build: when the build record (./build-record.ts) vouches for the sources, the
+ * config and outDir, the result of the recorded build is given again without parsing, emitting
+ * or writing anything. What a caller may not need is read only on demand: `agents` from the
+ * analysis cache, `output` from outDir, each file's text from disk (for code frames).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { VFile } from 'vfile';
+import type { BuildResult } from './build.js';
+import { decodeMessages, encodeMessages, filesUnchanged, foldersUnchanged, RACY_WINDOW_MS, readRecord, RECORD_FORMAT, stampFiles, stampFolders, writeRecord, type BuildRecord, type SourceStamp } from './build-record.js';
+import { loadCacheSync, restoreEntry, serializeMessages, shardFileName, SHARDS, textOf } from './cache.js';
+import type { ResolvedConfig } from './config/schema.js';
+import { collectDiagnostics } from './diagnostics.js';
+import type { Agent } from './ir.js';
+import { discover, type SourcePath } from './pipeline/discover.js';
+import { withHash } from './targets/json.js';
+import type { OutputFile } from './targets/types.js';
+import { compareCodeUnits } from './util/text.js';
+import { MARKER_FILE } from './write.js';
+
+export interface RecordKey {
+  config: ResolvedConfig;
+  /** The analysis cache's folder, which holds the record. */
+  cacheFolder: string;
+  version: string;
+  configHash: string;
+}
+
+/** The recorded build's result, or undefined when anything may have changed (then build for real). */
+export async function findUpToDate(key: RecordKey): Promise<{ result: BuildResult; sources: number; agents: number } | undefined> {
+  const { config, cacheFolder, version, configHash } = key;
+  const outDir = path.resolve(config.root, config.outDir);
+  const record = readRecord(cacheFolder);
+  if (!record || record.version !== version || record.configHash !== configHash || record.outDir !== outDir) return undefined;
+  if (!existsSync(path.join(outDir, MARKER_FILE)) || !foldersUnchanged(outDir, record.folders) || !filesUnchanged(cacheFolder, record.shards)) return undefined;
+  const checkedAt = Date.now();
+  const sources = await discover(config);
+  if (sources.length !== record.sources.length) return undefined;
+  let rehashed = 0;
+  for (const [index, source] of sources.entries()) {
+    const stamp = record.sources[index]!;
+    const [recordedPath, size, mtimeMs, sha256] = stamp;
+    if (source.path !== recordedPath) return undefined;
+    const info = statSync(source.absolutePath, { throwIfNoEntry: false });
+    if (!info || !info.isFile()) return undefined;
+    if (info.size === size && info.mtimeMs === mtimeMs && mtimeMs < record.startedAt - RACY_WINDOW_MS) continue;
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(source.absolutePath);
+    } catch {
+      return undefined;
+    }
+    if (createHash('sha256').update(bytes).digest('hex') !== sha256) return undefined;
+    // Same bytes: vouch for them with the stat seen now (taken before the read).
+    stamp[1] = info.size;
+    stamp[2] = info.mtimeMs;
+    rehashed++;
+  }
+  if (rehashed > 0) {
+    // Files that were too fresh to trust by stat are now proven by hash as of checkedAt;
+    // the next build need not read them again.
+    try {
+      writeRecord(cacheFolder, { ...record, startedAt: checkedAt });
+    } catch {
+      // Only the next build's speed depends on it.
+    }
+  }
+
+  // Each source gets a VFile with the messages it had; its text is read only if asked for.
+  const messages = decodeMessages(record.messages);
+  const files = sources.map((source) => {
+    const file = restoreEntry({ path: source.path, sha256: '', messages: messages.get(source.path) ?? [], agent: undefined }).file;
+    lazyValue(file, source.absolutePath);
+    return file;
+  });
+  let agents: Agent[] | undefined;
+  let output: OutputFile[] | undefined;
+  const result = {
+    files,
+    diagnostics: collectDiagnostics(files),
+    errorCount: record.errorCount,
+    warningCount: record.warningCount,
+    config,
+    outDir,
+    write: { written: [], unchanged: [...record.outputs], removed: [], changed: false },
+  } as unknown as BuildResult;
+  Object.defineProperties(result, {
+    agents: { enumerable: true, get: () => (agents ??= agentsFromCache(cacheFolder, version, configHash, sources)) },
+    output: {
+      enumerable: true,
+      get: () => (output ??= record.outputs.map((file) => ({ path: file, contents: readFileSync(path.join(outDir, ...file.split('/')), 'utf8') }))),
+    },
+  });
+  return { result, sources: sources.length, agents: record.agents };
+}
+
+/** The record of a build that wrote outDir (or found it current), after the cache was saved. */
+export function recordOf(result: BuildResult, facts: { cacheFolder: string; version: string; configHash: string; startedAt: number; sources: SourceStamp[] }): BuildRecord {
+  const outDir = path.resolve(result.config.root, result.config.outDir);
+  // The written and unchanged files are every output (reading result.output would read them back).
+  const outputs = [...(result.write?.written ?? []), ...(result.write?.unchanged ?? [])].sort(compareCodeUnits);
+  return {
+    format: RECORD_FORMAT,
+    version: facts.version,
+    configHash: facts.configHash,
+    outDir,
+    startedAt: facts.startedAt,
+    sources: facts.sources,
+    folders: stampFolders(outDir, outputs),
+    shards: stampFiles(facts.cacheFolder, Array.from({ length: SHARDS }, (_, shard) => shardFileName(shard))),
+    outputs,
+    messages: encodeMessages(result.files.filter((file) => file.messages.length > 0).map((file) => [file.path, serializeMessages(file.messages)] as const)),
+    agents: result.agents.length,
+    errorCount: result.errorCount,
+    warningCount: result.warningCount,
+  };
+}
+
+/** file.value becomes the source's text (as read at build time) on first access. */
+function lazyValue(file: VFile, absolutePath: string): void {
+  let value: string | undefined;
+  let read = false;
+  Object.defineProperty(file, 'value', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      if (!read) {
+        read = true;
+        try {
+          value = textOf(readFileSync(absolutePath));
+        } catch {
+          value = undefined;
+        }
+      }
+      return value;
+    },
+    set(next: string | undefined) {
+      read = true;
+      value = next;
+    },
+  });
+}
+
+/** The agents of an up-to-date build, from the analysis cache it saved (the shards were checked unchanged). */
+function agentsFromCache(cacheFolder: string, version: string, configHash: string, sources: readonly SourcePath[]): Agent[] {
+  const loaded = loadCacheSync(cacheFolder, version, configHash);
+  const agents: Agent[] = [];
+  for (const source of sources) {
+    const entry = loaded.entries.get(source.path);
+    if (!entry) throw new Error(`the analysis cache in ${cacheFolder} lost ${source.path} after the build; build again`);
+    if (entry.agent) agents.push(withHash(entry.agent));
+  }
+  return agents.sort((a, b) => compareCodeUnits(a.name, b.name));
+}
