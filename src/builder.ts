@@ -14,7 +14,7 @@ import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import type { BuildResult } from './build.js';
 import { removeRecord, writeRecord, type SourceStamp } from './build-record.js';
 import { findUpToDate, recordOf } from './up-to-date.js';
-import { cacheFolderFor, defaultCacheDir, entryOf, hashConfig, loadCache, restoreEntry, saveCache, shardOf, SHARDS, textOf, type CacheEntry, type CacheLoadStatus } from './cache.js';
+import { cacheFolderFor, defaultCacheDir, entryOf, hashConfig, loadCache, restoreEntry, saveCache, shardOf, SHARDS, textOf, withPrompt, type CacheEntry, type CacheLoadStatus } from './cache.js';
 import { CONFIG_FILES, ConfigError, loadConfig, type LoadConfigOptions } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -603,7 +603,9 @@ class IncrementalBuilder implements Builder {
     if (stored && stored.sha256 === sha256) {
       this.stored.delete(source.path);
       const value = textOf(bytes);
-      return { entry: value === undefined ? stored : { ...stored, value }, parsed: false };
+      // The shard keeps no prompt: it is the end of this text (withPrompt).
+      const entry = withPrompt(value === undefined ? stored : { ...stored, value }, value);
+      if (entry) return { entry, parsed: false };
     }
     this.emit('file:analyze', { path: source.path });
     const analyzed = await (await loadCompiler()).analyzeFile({ ...source, bytes }, config);

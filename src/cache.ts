@@ -19,7 +19,7 @@ import type { AgentDraft, AnalyzedFile } from './pipeline/analyze.js';
 import { compareCodeUnits } from './util/text.js';
 
 /** Bumped when the cache file's shape changes. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 
 /** A vfile message reduced to what `reporterFor` sets, so it can be recreated exactly. */
 export interface SerializedMessage {
@@ -41,6 +41,8 @@ export interface CacheEntry {
   agent: AgentDraft | undefined;
   /** The decoded text (in memory only, never persisted): reporters show code frames from it. */
   value?: string;
+  /** Loaded from a shard whose agent has no prompt: this many code units end the text (see withPrompt). */
+  promptLength?: number;
 }
 
 export function serializeMessages(messages: readonly VFileMessage[]): SerializedMessage[] {
@@ -155,8 +157,50 @@ interface ShardShape {
   format: number;
   version: string;
   configHash: string;
-  /** [path, sha256, messages, agent | null]: arrays keep the file small and quick to parse. */
-  entries: [string, string, SerializedMessage[], AgentDraft | null][];
+  /**
+   * [path, sha256, messages, agent | null, prompt length]: arrays keep the file small and quick
+   * to parse. The prompt is the end of the source's text, so it is not stored: only its length
+   * (-1 when it is stored in the agent after all, see storedAgent).
+   */
+  entries: [string, string, SerializedMessage[], AgentDraft | null, number][];
+}
+
+/**
+ * The agent as a shard stores it: without its prompt when the prompt is the end of the text the
+ * entry was analyzed from (always, for an agent: the body, byte for byte). Prompts are most of a
+ * cache's bytes (85 MB at 10k agents); the build reads each source anyway to hash it.
+ */
+function storedAgent(entry: CacheEntry): [AgentDraft | null, number] {
+  const agent = entry.agent;
+  if (!agent) return [null, -1];
+  if (entry.value !== undefined && entry.value.endsWith(agent.prompt)) {
+    const { prompt, ...rest } = agent;
+    return [rest as AgentDraft, prompt.length];
+  }
+  return [agent, -1];
+}
+
+/**
+ * The entry's agent with its prompt back, from the source's text; undefined when the text cannot
+ * give it (then the entry is not used).
+ */
+export function withPrompt(entry: CacheEntry, text: string | undefined): CacheEntry | undefined {
+  if (entry.promptLength === undefined || entry.promptLength < 0 || !entry.agent) return entry;
+  if (text === undefined || text.length < entry.promptLength) return undefined;
+  const { promptLength: _length, ...rest } = entry;
+  // The key order of a fresh analysis: the prompt in its place (rebuilt below), not last.
+  return { ...rest, agent: restoreKeyOrder(entry.agent, text.slice(text.length - entry.promptLength)), value: text };
+}
+
+/** The draft with `prompt` where analyze puts it (after `examples`), so JSON and hashes are the same. */
+function restoreKeyOrder(agent: AgentDraft, prompt: string): AgentDraft {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(agent)) {
+    out[key] = value;
+    if (key === 'examples') out.prompt = prompt;
+  }
+  if (!('prompt' in out)) out.prompt = prompt;
+  return out as AgentDraft;
 }
 
 export async function loadCache(folder: string, version: string, configHash: string): Promise<LoadedCache> {
@@ -207,7 +251,8 @@ function parseShards(texts: readonly (string | Error | undefined)[], version: st
       const rows: CacheEntry[] = [];
       for (const row of data.entries) {
         if (!Array.isArray(row) || typeof row[0] !== 'string' || typeof row[1] !== 'string' || !Array.isArray(row[2])) throw new Error('malformed entry');
-        rows.push({ path: row[0], sha256: row[1], messages: row[2], agent: row[3] ?? undefined });
+        if (row[3] !== null && (typeof row[4] !== 'number' || (row[4] < 0 && typeof (row[3] as { prompt?: unknown }).prompt !== 'string'))) throw new Error('malformed entry');
+        rows.push({ path: row[0], sha256: row[1], messages: row[2], agent: row[3] ?? undefined, ...(row[4] >= 0 ? { promptLength: row[4] } : {}) });
       }
       // Only a whole shard is trusted: a bad row discards its shard.
       for (const row of rows) entries.set(row.path, row);
@@ -228,7 +273,7 @@ export async function saveCache(folder: string, version: string, configHash: str
   for (const entry of entries) {
     if (entry.sha256 === '') continue;
     const shard = shardOf(entry.path);
-    if (!shards || shards.has(shard)) rows[shard]!.push([entry.path, entry.sha256, entry.messages, entry.agent ?? null]);
+    if (!shards || shards.has(shard)) rows[shard]!.push([entry.path, entry.sha256, entry.messages, ...storedAgent(entry)]);
   }
   await mkdir(folder, { recursive: true });
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { BuildResult } from './build.js';
 import { decodeMessages, encodeMessages, filesUnchanged, foldersUnchanged, RACY_WINDOW_MS, readRecord, RECORD_FORMAT, stampFiles, stampFolders, writeRecord, type BuildRecord, type SourceStamp } from './build-record.js';
-import { loadCacheSync, restoreEntry, serializeMessages, shardFileName, SHARDS, textOf } from './cache.js';
+import { loadCacheSync, restoreEntry, serializeMessages, shardFileName, SHARDS, textOf, withPrompt } from './cache.js';
 import type { ResolvedConfig } from './config/schema.js';
 import { collectDiagnostics } from './diagnostics.js';
 import type { Agent } from './ir.js';
@@ -148,8 +148,10 @@ function agentsFromCache(cacheFolder: string, version: string, configHash: strin
   const loaded = loadCacheSync(cacheFolder, version, configHash);
   const agents: Agent[] = [];
   for (const source of sources) {
-    const entry = loaded.entries.get(source.path);
-    if (!entry) throw new Error(`the analysis cache in ${cacheFolder} lost ${source.path} after the build; build again`);
+    const stored = loaded.entries.get(source.path);
+    // The shard keeps no prompt: it is the end of the source's text.
+    const entry = stored && withPrompt(stored, stored.promptLength === undefined ? undefined : textOf(readFileSync(source.absolutePath)));
+    if (!entry) throw new Error(`the analysis cache in ${cacheFolder} or ${source.path} changed after the build; build again`);
     if (entry.agent) agents.push(withHash(entry.agent));
   }
   return agents.sort((a, b) => compareCodeUnits(a.name, b.name));

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createBuilder, type BuilderOptions, type BuilderEvents } from '../src/builder.js';
 import { compile } from '../src/compile.js';
 import { loadConfig } from '../src/config/load.js';
-import { cleanupTempDirs, makeProject, snapshotDir } from './helpers/project.js';
+import { cleanupTempDirs, copyInto, CORPUS, FIXTURE_CONFIG, makeProject, snapshotDir } from './helpers/project.js';
 
 afterAll(cleanupTempDirs);
 
@@ -86,6 +86,34 @@ describe('persistent cache', () => {
     expect(next.summary.result.agents.map((a) => a.name)).toEqual(['alpha', 'beta']);
     await expectFreshDist(root);
     expect(await storedPaths(root)).toEqual(['agents/a.md', 'agents/b.md']);
+  });
+
+  it('keeps no prompt (each is the end of its source) and gives back exactly a fresh build over the whole corpus', async () => {
+    const root = await makeProject({}, { ...FIXTURE_CONFIG, targets: ['json', 'ts', 'claude-agent-sdk', 'claude-code'] });
+    await copyInto(root, CORPUS, 'agents');
+    // The corpus's one file with an error would keep dist/ from being written.
+    const checked = await compile(await loadConfig({ cwd: root }));
+    for (const file of new Set(checked.diagnostics.filter((d) => d.severity === 'error').map((d) => d.file))) await rm(path.join(root, file));
+    const cold = await buildOnce(root);
+    expect(cold.summary.errors).toBe(0);
+    expect(cold.parsed.length).toBeGreaterThan(300);
+    // The shards hold every agent without its prompt: only its length.
+    for (const file of await shardFiles(root)) {
+      const data = JSON.parse(await readFile(path.join(root, CACHE_DIR, file), 'utf8')) as { entries: [string, string, unknown[], Record<string, unknown> | null, number][] };
+      for (const [, , , agent, promptLength] of data.entries) {
+        if (agent) expect([Object.hasOwn(agent, 'prompt'), promptLength >= 0]).toEqual([false, true]);
+      }
+    }
+    // CI restoring only the cache: no dist/, every analysis (and prompt) from the cache and the sources.
+    await rm(path.join(root, 'dist'), { recursive: true });
+    const warm = await buildOnce(root);
+    expect(warm.parsed).toEqual([]);
+    expect(warm.summary.cached).toBe(cold.parsed.length);
+    const fresh = await compile(await loadConfig({ cwd: root }));
+    expect(warm.summary.result.agents).toEqual(fresh.agents);
+    expect(warm.summary.result.agents.map((a) => a.hash)).toEqual(fresh.agents.map((a) => a.hash));
+    expect(warm.summary.result.diagnostics).toEqual(fresh.diagnostics);
+    await expectFreshDist(root);
   });
 
   it('a different compiler version invalidates it', async () => {
