@@ -2,7 +2,7 @@
  * Strict YAML: the `yaml` package, with positions for every key and value.
  * A file whose frontmatter parses here gets exactly YAML's values.
  */
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { Point, Range } from '../../diagnostics.js';
 import type { Locator } from '../../util/text.js';
 import { composeDocument, type YamlTokens } from './cst.js';
@@ -32,6 +32,8 @@ export function readStrictYaml(raw: string, offset: number, locator: Locator, to
   if (first) {
     return { ok: false, error: { message: first.message.split('\n')[0]!, offset: first.pos[0], code: first.code } };
   }
+  const unclosed = unclosedDoubleQuote(doc, raw);
+  if (unclosed !== undefined) return { ok: false, error: { message: 'Missing closing "quote', offset: unclosed, code: 'MISSING_CHAR' } };
   try {
     return { ok: true, frontmatter: readStrictYamlDocument(doc, 'yaml', (at) => locator.point(offset + at)) };
   } catch (error) {
@@ -39,6 +41,31 @@ export function readStrictYaml(raw: string, offset: number, locator: Locator, to
     // yaml throws on resource limits ("Excessive alias count indicates a resource exhaustion attack").
     return { ok: false, error: { message: (error as Error).message, offset: 0, code: 'RESOURCE_LIMIT' } };
   }
+}
+
+/**
+ * The `yaml` package takes a double-quoted scalar that reaches the end of the text and ends in
+ * an escaped quote (`key: "text\\"`) as closed, by that escaped quote. It is not: the text is
+ * not valid YAML, and a line after it (`tools: ...`) was swallowed into the string. (Found by
+ * fuzzing: such a file lost its tools line, so its agent got every tool.) Returns the offset of
+ * the first such scalar.
+ */
+function unclosedDoubleQuote(doc: Document, raw: string): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Scalar(_key, node) {
+      if (node.type !== 'QUOTE_DOUBLE' || !node.range) return undefined;
+      const text = raw.slice(node.range[0], node.range[1]);
+      let backslashes = 0;
+      for (let i = text.length - 2; i >= 0 && text[i] === '\\'; i--) backslashes++;
+      if (text.length < 2 || !text.endsWith('"') || backslashes % 2 === 1) {
+        found = node.range[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 export class NotMappingError extends Error {
