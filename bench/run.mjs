@@ -12,6 +12,7 @@ import { cp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildLib } from './build-lib.mjs';
 import { fileURLToPath } from 'node:url';
 import { generateCorpus } from './generate.mjs';
 
@@ -31,13 +32,7 @@ const sizes = values.sizes.split(',').map(Number);
 const runs = Math.max(1, Number(values.runs));
 
 // agentc runs through its real CLI, so lib/ must be current.
-if (!values['skip-build']) {
-  const built = spawnSync('npm', ['run', '-s', 'build:lib'], { cwd: repo, stdio: 'inherit' });
-  if (built.status !== 0) {
-    if (!existsSync(path.join(repo, 'lib/cli/bin.js'))) process.exit(built.status ?? 1);
-    console.error('warning: `npm run build:lib` failed; benchmarking the lib/ already built');
-  }
-}
+if (!values['skip-build']) buildLib('lib/cli/bin.js');
 const agentsBin = path.join(repo, 'bin/agents.js');
 const help = spawnSync(process.execPath, [agentsBin, 'build', '--help'], { encoding: 'utf8' });
 const helpText = `${help.stdout}${help.stderr}`;

@@ -11,12 +11,12 @@
  * Builds run in this process through createBuilder (lib/), so start-up is not counted; each
  * size works on a scratch copy of the generated corpus, so edits never touch the shared one.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildLib } from './build-lib.mjs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateCorpus } from './generate.mjs';
 
@@ -33,13 +33,7 @@ const { values } = parseArgs({
 const sizes = values.sizes.split(',').map(Number);
 const edits = Math.max(1, Number(values.edits));
 
-if (!values['skip-build']) {
-  const built = spawnSync('npm', ['run', '-s', 'build:lib'], { cwd: repo, stdio: 'inherit' });
-  if (built.status !== 0) {
-    if (!existsSync(path.join(repo, 'lib/index.js'))) process.exit(built.status ?? 1);
-    console.error('warning: `npm run build:lib` failed; benchmarking the lib/ already built');
-  }
-}
+if (!values['skip-build']) buildLib('lib/index.js');
 const { createBuilder } = await import(pathToFileURL(path.join(repo, 'lib/index.js')).href);
 
 const median = (xs) => {

@@ -14,17 +14,17 @@ import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import type { BuildResult } from './build.js';
 import { removeRecord, writeRecord, type SourceStamp } from './build-record.js';
 import { findUpToDate, recordOf } from './up-to-date.js';
-import { cacheFolderFor, defaultCacheDir, entryOf, hashConfig, loadCache, restoreEntry, saveCache, shardOf, SHARDS, textOf, withPrompt, type CacheEntry, type CacheLoadStatus } from './cache.js';
+import { cacheFolderFor, defaultCacheDir, entryOf, hashConfig, loadCache, restoreEntry, saveCache, shardOf, SHARDS, textOf, withText, type CacheEntry, type CacheLoadStatus } from './cache.js';
 import { CONFIG_FILES, ConfigError, loadConfig, type LoadConfigOptions } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { AnalyzedFile } from './pipeline/analyze.js';
 import { discover, type SourcePath } from './pipeline/discover.js';
-import type { OutputFile } from './targets/types.js';
 import { compareCodeUnits } from './util/text.js';
 import { VERSION } from './version.js';
 import { writeChanges } from './write-changes.js';
-import { MARKER_CONTENTS, MARKER_FILE, openOutput, writeOutput } from './write.js';
+import { MARKER_CONTENTS, MARKER_FILE, openOutput, readOutput, writeOutput } from './write.js';
+import { defineLazy } from './util/memo.js';
 import { mapLimit } from './util/map-limit.js';
 
 export interface BuilderOptions extends LoadConfigOptions {
@@ -311,7 +311,6 @@ class IncrementalBuilder implements Builder {
     }
   }
 
-
   async watch(): Promise<WatchHandle> {
     if (this.watcher) throw new Error('this builder is already watching');
     this.closed = false;
@@ -421,7 +420,7 @@ class IncrementalBuilder implements Builder {
     const config = this.currentConfig!;
     const started = performance.now();
     if (this.useCache) await this.loadStored();
-    const { compileAnalyzed, compileAnalyzedTo } = await loadCompiler();
+    const { compileAnalyzed } = await loadCompiler();
     const id = ++this.buildCount;
     this.emit('build:start', { id, reason, changed });
 
@@ -469,11 +468,7 @@ class IncrementalBuilder implements Builder {
       result = { ...result, write };
       // Not kept in memory: read back from outDir if asked for.
       const paths = [...write.written, ...write.unchanged].sort(compareCodeUnits);
-      let output: OutputFile[] | undefined;
-      Object.defineProperty(result, 'output', {
-        enumerable: true,
-        get: () => (output ??= paths.map((file) => ({ path: file, contents: readFileSync(path.join(outDir, ...file.split('/')), 'utf8') }))),
-      });
+      defineLazy(result, 'output', () => readOutput(outDir, paths));
       written = write.written;
       removed = write.removed;
       wroteOutput = true;
@@ -553,16 +548,12 @@ class IncrementalBuilder implements Builder {
   private async compileToOutDir(analyzed: AnalyzedFile[], config: ResolvedConfig, outDir: string) {
     const { compileAnalyzedTo } = await loadCompiler();
     // Nothing will be emitted: do not open (or judge) outDir.
-    if (analyzed.some((entry) => entry.file.messages.some((m) => m.fatal === true))) {
-      const { outputPaths: _paths, ...compiled } = compileAnalyzedTo(analyzed, config, () => {});
-      return { compiled, write: undefined };
-    }
+    if (analyzed.some((entry) => entry.file.messages.some((m) => m.fatal === true))) return { compiled: compileAnalyzedTo(analyzed, config, () => {}), write: undefined };
     if (this.useCache) this.forgetRecord();
     const writer = await openOutput(outDir);
     try {
       writer.add({ path: MARKER_FILE, contents: MARKER_CONTENTS });
-      // The writer knows every path it got (write.written + write.unchanged); outputPaths adds nothing.
-      const { outputPaths: _paths, ...compiled } = compileAnalyzedTo(analyzed, config, (file) => writer.add(file));
+      const compiled = compileAnalyzedTo(analyzed, config, (file) => writer.add(file));
       if (compiled.errorCount > 0) {
         await writer.abort();
         return { compiled, write: undefined };
@@ -603,8 +594,8 @@ class IncrementalBuilder implements Builder {
     if (stored && stored.sha256 === sha256) {
       this.stored.delete(source.path);
       const value = textOf(bytes);
-      // The shard keeps no prompt: it is the end of this text (withPrompt).
-      const entry = withPrompt(value === undefined ? stored : { ...stored, value }, value);
+      // The shard keeps no prompt: it is the end of this text (withText).
+      const entry = withText(stored, value);
       if (entry) return { entry, parsed: false };
     }
     this.emit('file:analyze', { path: source.path });

@@ -181,11 +181,12 @@ function storedAgent(entry: CacheEntry): [AgentDraft | null, number] {
 }
 
 /**
- * The entry's agent with its prompt back, from the source's text; undefined when the text cannot
- * give it (then the entry is not used).
+ * A stored entry with the source's text it was analyzed from (`textOf` the bytes): the text for
+ * code frames, and the agent's prompt back from its end. Undefined when the text cannot give the
+ * prompt (then the entry is not used).
  */
-export function withPrompt(entry: CacheEntry, text: string | undefined): CacheEntry | undefined {
-  if (entry.promptLength === undefined || entry.promptLength < 0 || !entry.agent) return entry;
+export function withText(entry: CacheEntry, text: string | undefined): CacheEntry | undefined {
+  if (entry.promptLength === undefined || !entry.agent) return text === undefined ? entry : { ...entry, value: text };
   if (text === undefined || text.length < entry.promptLength) return undefined;
   const { promptLength: _length, ...rest } = entry;
   // The key order of a fresh analysis: the prompt in its place (rebuilt below), not last.

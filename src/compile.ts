@@ -48,17 +48,15 @@ export function compileAnalyzed(analyzed: AnalyzedFile[], config: ResolvedConfig
 
 /**
  * compileAnalyzed, with the output handed to `sink` file by file as the targets make it
- * (targets/index.ts emitTargetsTo) instead of returned: `output` is empty and `outputPaths`
- * lists what the sink got, without the marker file. The caller owns the sink's writes: when
- * the result has errors (a target may report one), it must throw them away.
+ * (targets/index.ts emitTargetsTo) instead of returned: `output` is empty, and the sink gets no
+ * marker file. The caller owns the sink's writes: when the result has errors (a target may
+ * report one), it must throw them away.
  */
-export function compileAnalyzedTo(analyzed: AnalyzedFile[], config: ResolvedConfig, sink: (file: OutputFile) => void): CompileResult & { outputPaths: string[] } {
-  let outputPaths: string[] = [];
-  const result = finish(analyzed, crossCheck(analyzed, config), config, (agents, report) => {
-    outputPaths = emitTargetsTo(agents, config, report, sink);
+export function compileAnalyzedTo(analyzed: AnalyzedFile[], config: ResolvedConfig, sink: (file: OutputFile) => void): CompileResult {
+  return finish(analyzed, crossCheck(analyzed, config), config, (agents, report) => {
+    emitTargetsTo(agents, config, report, sink);
     return [];
   });
-  return { ...result, outputPaths: result.errorCount > 0 ? [] : outputPaths };
 }
 
 function finish(analyzed: AnalyzedFile[], rejected: Set<VFile>, config: ResolvedConfig, emitAll: (agents: readonly Agent[], report: TargetReport) => OutputFile[]): CompileResult {

@@ -10,15 +10,15 @@ import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { BuildResult } from './build.js';
 import { decodeMessages, encodeMessages, filesUnchanged, foldersUnchanged, RACY_WINDOW_MS, readRecord, RECORD_FORMAT, stampFiles, stampFolders, writeRecord, type BuildRecord, type SourceStamp } from './build-record.js';
-import { loadCacheSync, restoreEntry, serializeMessages, shardFileName, SHARDS, textOf, withPrompt } from './cache.js';
+import { loadCacheSync, restoreEntry, serializeMessages, shardFileName, SHARDS, textOf, withText } from './cache.js';
 import type { ResolvedConfig } from './config/schema.js';
 import { collectDiagnostics } from './diagnostics.js';
 import type { Agent } from './ir.js';
 import { discover, type SourcePath } from './pipeline/discover.js';
 import { withHash } from './targets/json.js';
-import type { OutputFile } from './targets/types.js';
 import { compareCodeUnits } from './util/text.js';
-import { MARKER_FILE } from './write.js';
+import { defineLazy } from './util/memo.js';
+import { MARKER_FILE, readOutput } from './write.js';
 
 export interface RecordKey {
   config: ResolvedConfig;
@@ -75,8 +75,6 @@ export async function findUpToDate(key: RecordKey): Promise<{ result: BuildResul
     lazyValue(file, source.absolutePath);
     return file;
   });
-  let agents: Agent[] | undefined;
-  let output: OutputFile[] | undefined;
   const result = {
     files,
     diagnostics: collectDiagnostics(files),
@@ -86,13 +84,8 @@ export async function findUpToDate(key: RecordKey): Promise<{ result: BuildResul
     outDir,
     write: { written: [], unchanged: [...record.outputs], removed: [], changed: false },
   } as unknown as BuildResult;
-  Object.defineProperties(result, {
-    agents: { enumerable: true, get: () => (agents ??= agentsFromCache(cacheFolder, version, configHash, sources)) },
-    output: {
-      enumerable: true,
-      get: () => (output ??= record.outputs.map((file) => ({ path: file, contents: readFileSync(path.join(outDir, ...file.split('/')), 'utf8') }))),
-    },
-  });
+  defineLazy(result, 'agents', () => agentsFromCache(cacheFolder, version, configHash, sources));
+  defineLazy(result, 'output', () => readOutput(outDir, record.outputs));
   return { result, sources: sources.length, agents: record.agents };
 }
 
@@ -150,7 +143,7 @@ function agentsFromCache(cacheFolder: string, version: string, configHash: strin
   for (const source of sources) {
     const stored = loaded.entries.get(source.path);
     // The shard keeps no prompt: it is the end of the source's text.
-    const entry = stored && withPrompt(stored, stored.promptLength === undefined ? undefined : textOf(readFileSync(source.absolutePath)));
+    const entry = stored && withText(stored, stored.promptLength === undefined ? undefined : textOf(readFileSync(source.absolutePath)));
     if (!entry) throw new Error(`the analysis cache in ${cacheFolder} or ${source.path} changed after the build; build again`);
     if (entry.agent) agents.push(withHash(entry.agent));
   }

@@ -13,7 +13,7 @@ import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { OutputFile } from './targets/types.js';
 import { compareCodeUnits } from './util/text.js';
-import { OutputError, type WriteResult } from './write.js';
+import { assertInside, OutputError, type WriteResult } from './write.js';
 
 export async function writeChanges(outDir: string, previous: ReadonlyMap<string, string>, files: readonly OutputFile[]): Promise<WriteResult> {
   const written: string[] = [];
@@ -70,11 +70,4 @@ function countNew(previous: ReadonlyMap<string, string>, paths: readonly string[
 function removedPaths(previous: ReadonlyMap<string, string>, files: readonly OutputFile[]): string[] {
   const next = new Set(files.map((file) => file.path));
   return [...previous.keys()].filter((p) => !next.has(p)).sort(compareCodeUnits);
-}
-
-function assertInside(root: string, target: string): void {
-  const relative = path.relative(root, target);
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
-    throw new Error(`refusing to write outside the output folder: ${target}`);
-  }
 }

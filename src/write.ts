@@ -56,7 +56,7 @@ export async function diffOutput(outDir: string, files: readonly OutputFile[]): 
   for (const file of files) {
     planned.add(file.path);
     if (!existing.has(file.path)) diff.missing.push(file.path);
-    else if (readExisting(outDir, file.path) !== file.contents) diff.stale.push(file.path);
+    else if (!sameBytes(outDir, file.path, Buffer.from(file.contents))) diff.stale.push(file.path);
     else diff.unchanged.push(file.path);
   }
   for (const file of existing) if (!planned.has(file)) diff.extra.push(file);
@@ -185,7 +185,10 @@ export async function openOutput(outDir: string): Promise<OutputWriter> {
   };
 }
 
-/** Whether the file holds exactly these bytes (its size first: most changed files differ in size). */
+/**
+ * Whether the file holds exactly these bytes (its size first: most changed files differ in
+ * size). Unreadable is an OutputError (a clear message, exit 1), never a crash of `build --check`.
+ */
 function sameBytes(outDir: string, relative: string, bytes: Buffer): boolean {
   const file = path.join(outDir, ...relative.split('/'));
   try {
@@ -215,13 +218,9 @@ export async function recoverOutDir(outDir: string): Promise<void> {
   }
 }
 
-/** A file of the previous build; unreadable is an OutputError (a clear message, exit 1), never a crash of `build --check`. */
-function readExisting(outDir: string, file: string): string {
-  try {
-    return readFileSync(path.join(outDir, file), 'utf8');
-  } catch (error) {
-    throw new OutputError(`Cannot read ${outDir}: ${(error as Error).message}`, outDir);
-  }
+/** These files of outDir, as text (a build that streamed its output reads it back only when asked). */
+export function readOutput(outDir: string, paths: readonly string[]): OutputFile[] {
+  return paths.map((file) => ({ path: file, contents: readFileSync(path.join(outDir, ...file.split('/')), 'utf8') }));
 }
 
 async function assertOwnedOutDir(outDir: string): Promise<void> {
@@ -244,7 +243,8 @@ function sideNames(outDir: string): { temp: string; old: string } {
   return { temp: `${base}tmp-${tag}`, old: `${base}old-${tag}` };
 }
 
-function assertInside(root: string, target: string): void {
+/** Refuses a path that would land outside root (or on it). */
+export function assertInside(root: string, target: string): void {
   const relative = path.relative(root, target);
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
     throw new Error(`refusing to write outside the output folder: ${target}`);

@@ -21,12 +21,13 @@ export function resolveTargets(config: Pick<ResolvedConfig, 'targets'>): Target[
   return config.targets.map((target) => (typeof target === 'string' ? BUILTIN_TARGETS[target] : target));
 }
 
-/** Every configured target's files and the package.json that exports them (unsorted; no marker). */
+/**
+ * Every configured target's files and the package.json that exports them (unsorted; no marker),
+ * all at once; per-agent memos are kept, so the next build (a watch rebuild) reuses them.
+ */
 export function emitTargets(agents: readonly Agent[], config: ResolvedConfig, report: TargetReport): OutputFile[] {
-  const targets = resolveTargets(config);
-  const files = targets.flatMap((target) => target.emit(agents, { config, report }));
-  const exports = targets.map((target) => target.exports?.(agents) ?? {});
-  if (!files.some((file) => file.path === PACKAGE_JSON)) files.push(packageJson(config, files, exports));
+  const files: OutputFile[] = [];
+  emitTargetsTo(agents, config, report, (file) => files.push(file), { retain: true });
   return files;
 }
 
@@ -35,10 +36,10 @@ export function emitTargets(agents: readonly Agent[], config: ResolvedConfig, re
  * agent by agent, each agent's files from every target that can emit per agent (so per-agent
  * work shared between targets, such as an agent's JSON text, is done once while it is fresh);
  * then the shared files, the whole output of targets that cannot emit per agent, and
- * package.json. Per-agent memos are not filled (see util/memo.ts): nothing of an agent's
- * output outlives its turn. Returns the paths, in the order given to the sink.
+ * package.json. Unless `retain`, per-agent memos are not filled (see util/memo.ts): nothing of
+ * an agent's output outlives its turn.
  */
-export function emitTargetsTo(agents: readonly Agent[], config: ResolvedConfig, report: TargetReport, sink: (file: OutputFile) => void): string[] {
+export function emitTargetsTo(agents: readonly Agent[], config: ResolvedConfig, report: TargetReport, sink: (file: OutputFile) => void, options: { retain?: boolean } = {}): void {
   const targets = resolveTargets(config);
   const context = { config, report };
   const paths: { path: string }[] = [];
@@ -47,9 +48,11 @@ export function emitTargetsTo(agents: readonly Agent[], config: ResolvedConfig, 
     sink(file);
   };
   const split = targets.filter((target) => target.emitAgent && target.emitShared);
-  withoutRetaining(() => {
+  const perAgent = () => {
     for (const agent of agents) for (const target of split) for (const file of target.emitAgent!(agent, context)) put(file);
-  });
+  };
+  if (options.retain) perAgent();
+  else withoutRetaining(perAgent);
   for (const target of targets) {
     const files = split.includes(target) ? target.emitShared!(agents, context) : target.emit(agents, context);
     for (const file of files) put(file);
@@ -57,5 +60,4 @@ export function emitTargetsTo(agents: readonly Agent[], config: ResolvedConfig, 
   if (!paths.some((file) => file.path === PACKAGE_JSON)) {
     put(packageJson(config, paths, targets.map((target) => target.exports?.(agents) ?? {})));
   }
-  return paths.map((file) => file.path);
 }

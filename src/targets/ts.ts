@@ -30,22 +30,20 @@ export function dualExport(base: string): PackageExport {
   };
 }
 
-/** One agent's module, around its value (jsValue of the record, frozen). */
-export function agentModuleSource(value: string): string {
-  return `export const agent = ${value};\nexport default agent;\n`;
-}
-
 /**
- * agentModuleSource(value) as CommonJS, written directly: the same exports object esbuild's
- * CommonJS gives (`__esModule`, then `agent` and `default` as enumerable getters, none
- * configurable or writable) without its ~900 bytes of helpers in each of thousands of files.
- * test/targets/ts.test.ts compares the two, descriptors and ESM view included.
+ * One agent's ESM module around its value (the record as frozen JavaScript): the bytes esbuild
+ * printed for `export const agent = <value>; export default agent;` (test/targets/modules.test.ts).
  */
-/** The ESM agent module, as esbuild prints agentModuleSource (test/targets/modules.test.ts checks it). */
 export function esmAgentModule(value: string): string {
   return `const agent = ${value};\nvar stdin_default = agent;\nexport {\n  agent,\n  stdin_default as default\n};\n`;
 }
 
+/**
+ * The same module as CommonJS: the exports object esbuild's CommonJS gives (`__esModule`, then
+ * `agent` and `default` as enumerable getters, none configurable or writable) without its ~900
+ * bytes of helpers in each of thousands of files. test/targets/ts.test.ts and
+ * test/targets/modules.test.ts compare the two, descriptors and ESM view included.
+ */
 export function cjsAgentModule(value: string): string {
   return (
     `const agent = ${value};\n` +

@@ -39,3 +39,20 @@ export function withoutRetaining<T>(fn: () => T): T {
     retaining = before;
   }
 }
+
+/** `target[key]` computed by `compute` on first read, then kept: what a caller may never ask for is never made. */
+export function defineLazy<T extends object, K extends keyof T>(target: T, key: K, compute: () => T[K]): void {
+  let value: T[K];
+  let done = false;
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!done) {
+        value = compute();
+        done = true;
+      }
+      return value;
+    },
+  });
+}

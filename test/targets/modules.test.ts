@@ -9,9 +9,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sdkModule } from '../../src/targets/claude-agent-sdk.js';
 import { jsValue, stringLiteral, type ModuleFormat } from '../../src/targets/js.js';
-import { agentModuleSource, cjsAgentModule, esmAgentModule, indexModule } from '../../src/targets/ts.js';
+import { cjsAgentModule, esmAgentModule, indexModule } from '../../src/targets/ts.js';
 import type { Agent } from '../../src/ir.js';
-import { transpile } from '../helpers/transpile.js';
+import { agentModuleSource, transpile } from '../helpers/transpile.js';
 
 /** Evaluate a module's text (ESM is turned into CommonJS by esbuild first) with `require` answered from `modules`. */
 function evaluate(code: string, format: ModuleFormat, modules: Record<string, unknown> = {}): Record<string, unknown> {

@@ -8,8 +8,7 @@ import { build as esbuild } from 'esbuild';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
-import { transpile } from '../helpers/transpile.js';
-import { agentModuleSource } from '../../src/targets/ts.js';
+import { agentModuleSource, transpile } from '../helpers/transpile.js';
 import { cleanupTempDirs } from '../helpers/project.js';
 import { buildProject, importEsm, agentRecords, requireCjs, type Built } from './helpers.js';
 
