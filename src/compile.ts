@@ -15,6 +15,8 @@ import type { OutputFile, TargetReport } from './targets/types.js';
 import { compareCodeUnits } from './util/text.js';
 import { withMarker } from './write.js';
 import { mapLimit } from './util/map-limit.js';
+import { defineLazy } from './util/memo.js';
+import type { IncrementalEmit, OutputPlan } from './targets/incremental.js';
 
 export interface CompileResult {
   /** Valid agents, sorted by name. */
@@ -43,7 +45,10 @@ export async function compile(config: ResolvedConfig, sources?: readonly SourceP
  * builder passes files restored from its cache; it must give the same result as `compile`).
  */
 export function compileAnalyzed(analyzed: AnalyzedFile[], config: ResolvedConfig): CompileResult {
-  return finish(analyzed, crossCheck(analyzed, config), config, (agents, report) => emit(agents, config, report));
+  return finish(analyzed, crossCheck(analyzed, config), config, (agents, report) => {
+    const output = emit(agents, config, report);
+    return () => output;
+  });
 }
 
 /**
@@ -55,21 +60,37 @@ export function compileAnalyzed(analyzed: AnalyzedFile[], config: ResolvedConfig
 export function compileAnalyzedTo(analyzed: AnalyzedFile[], config: ResolvedConfig, sink: (file: OutputFile) => void): CompileResult {
   return finish(analyzed, crossCheck(analyzed, config), config, (agents, report) => {
     emitTargetsTo(agents, config, report, sink);
-    return [];
+    return () => [];
   });
 }
 
-function finish(analyzed: AnalyzedFile[], rejected: Set<VFile>, config: ResolvedConfig, emitAll: (agents: readonly Agent[], report: TargetReport) => OutputFile[]): CompileResult {
+/**
+ * compileAnalyzed for watch mode: the output comes from `emitter`, which keeps it between
+ * rebuilds, with `plan` saying what changed since its last plan (`output` is made only when
+ * read). Once there is a plan the caller must write it, or throw the emitter away (see
+ * targets/incremental.ts); a plan with errors (a target reported one) is never written. With
+ * errors before emit there is no plan and the emitter is as it was.
+ */
+export function compileAnalyzedWith(analyzed: AnalyzedFile[], config: ResolvedConfig, emitter: IncrementalEmit): CompileResult & { plan?: OutputPlan } {
+  let plan: OutputPlan | undefined;
+  const result = finish(analyzed, crossCheck(analyzed, config), config, (agents, report) => {
+    plan = emitter.plan(agents, report);
+    return plan.files;
+  });
+  return Object.assign(result, { plan });
+}
+
+function finish(analyzed: AnalyzedFile[], rejected: Set<VFile>, config: ResolvedConfig, emitAll: (agents: readonly Agent[], report: TargetReport) => () => OutputFile[]): CompileResult {
   const agents = analyzed
     .filter((entry) => entry.agent && !rejected.has(entry.file))
     .map((entry) => withHash(entry.agent!))
     .sort((a, b) => compareCodeUnits(a.name, b.name));
   const files = analyzed.map((entry) => entry.file);
-  let output: OutputFile[] = [];
+  let output = (): OutputFile[] => [];
   if (countErrors(files) === 0) {
     output = emitAll(agents, targetReporter(analyzed, config));
     // Targets report too (info by default; the config may raise a rule to an error).
-    if (countErrors(files) > 0) output = [];
+    if (countErrors(files) > 0) output = () => [];
   }
   const diagnostics = collectDiagnostics(files);
   let errorCount = 0;
@@ -78,7 +99,9 @@ function finish(analyzed: AnalyzedFile[], rejected: Set<VFile>, config: Resolved
     if (d.severity === 'error') errorCount++;
     else if (d.severity === 'warning') warningCount++;
   }
-  return { agents, files, diagnostics, errorCount, warningCount, output };
+  const result = { agents, files, diagnostics, errorCount, warningCount } as CompileResult;
+  defineLazy(result, 'output', output);
+  return result;
 }
 
 export function emit(agents: readonly Agent[], config: ResolvedConfig, report: TargetReport = () => {}): OutputFile[] {
@@ -93,8 +116,10 @@ export function emit(agents: readonly Agent[], config: ResolvedConfig, report: T
 
 /** A target's report lands on the agent's source file, at the field it names. */
 function targetReporter(analyzed: readonly AnalyzedFile[], config: ResolvedConfig): TargetReport {
-  const byPath = new Map(analyzed.map((entry) => [entry.file.path, entry.file]));
+  // Made at the first report: most builds have none, and a watch rebuild would pay for it per edit.
+  let byPath: Map<string, VFile> | undefined;
   return (agent, ruleId, message, field) => {
+    byPath ??= new Map(analyzed.map((entry) => [entry.file.path, entry.file]));
     const file = byPath.get(agent.source.path);
     if (!file) return;
     const { positions } = agent.source;

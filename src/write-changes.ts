@@ -1,6 +1,6 @@
 /**
- * The watch-mode write: outDir already holds the previous build (the builder wrote it and
- * remembers its bytes), so only files whose bytes changed are written, each through a
+ * The watch-mode write: outDir already holds the previous build (the builder wrote it, and its
+ * IncrementalEmit planned what differs since), so only files whose bytes changed are written, each through a
  * temporary file renamed over the old one (a reader never sees half a file), and files no
  * longer emitted are removed. Files in subfolders go first and top-level files (the manifest)
  * last, so the manifest never names an agent file that is not there yet.
@@ -9,26 +9,18 @@
  * more than the whole rebuild; the builder falls back to it whenever it is unsure of outDir.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { OutputPlan } from './targets/incremental.js';
 import type { OutputFile } from './targets/types.js';
 import { compareCodeUnits } from './util/text.js';
 import { assertInside, OutputError, type WriteResult } from './write.js';
 
-export async function writeChanges(outDir: string, previous: ReadonlyMap<string, string>, files: readonly OutputFile[]): Promise<WriteResult> {
-  const written: string[] = [];
-  const unchanged: string[] = [];
-  const byPath = new Map<string, string>();
-  for (const file of files) {
-    if (previous.get(file.path) === file.contents) unchanged.push(file.path);
-    else {
-      written.push(file.path);
-      byPath.set(file.path, file.contents);
-    }
-  }
-  // Every previous path that is neither written nor unchanged is gone (no set of 60,000 new paths per edit).
-  const removed = previous.size === unchanged.length + written.length - countNew(previous, written) ? [] : removedPaths(previous, files);
-  const result: WriteResult = { written: [...written].sort(compareCodeUnits), unchanged, removed, changed: written.length + removed.length > 0 };
+export async function writeChanges(outDir: string, plan: Pick<OutputPlan, 'written' | 'removed'>): Promise<WriteResult> {
+  const { removed } = plan;
+  const byPath = new Map(plan.written.map((file) => [file.path, file]));
+  const written = [...byPath.keys()];
+  const result: WriteResult = { written: [...written].sort(compareCodeUnits), unchanged: [], removed, changed: written.length + removed.length > 0 };
   if (!result.changed) return result;
 
   const order = [...written].sort((a, b) => Number(!a.includes('/')) - Number(!b.includes('/')) || compareCodeUnits(a, b));
@@ -44,7 +36,7 @@ export async function writeChanges(outDir: string, previous: ReadonlyMap<string,
         made.add(dir);
       }
       const temp = path.join(dir, `.${path.basename(target)}.agentc-tmp-${tag}`);
-      await writeFile(temp, byPath.get(relative)!);
+      await writeOutputFile(temp, byPath.get(relative)!);
       await rename(temp, target);
     }
     for (const relative of removed) {
@@ -60,14 +52,16 @@ export async function writeChanges(outDir: string, previous: ReadonlyMap<string,
   return result;
 }
 
-/** How many of these paths the previous output did not have. */
-function countNew(previous: ReadonlyMap<string, string>, paths: readonly string[]): number {
-  let count = 0;
-  for (const p of paths) if (!previous.has(p)) count++;
-  return count;
-}
-
-function removedPaths(previous: ReadonlyMap<string, string>, files: readonly OutputFile[]): string[] {
-  const next = new Set(files.map((file) => file.path));
-  return [...previous.keys()].filter((p) => !next.has(p)).sort(compareCodeUnits);
+/** A file's text, or its pieces as they are (one writev: no joined copy of a 14 MB manifest). */
+async function writeOutputFile(target: string, file: OutputFile): Promise<void> {
+  if (!file.chunks) return writeFile(target, file.contents);
+  const handle = await open(target, 'w');
+  try {
+    const { bytesWritten } = await handle.writev(file.chunks as Uint8Array[]);
+    // A short write (the OS may stop early) goes on from where it stopped.
+    const total = file.chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+    if (bytesWritten < total) await handle.write(Buffer.concat(file.chunks).subarray(bytesWritten), 0, total - bytesWritten, bytesWritten);
+  } finally {
+    await handle.close();
+  }
 }

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { OutputFile } from './targets/types.js';
+import { encodeOutput, type OutputFile } from './targets/types.js';
 import { compareCodeUnits } from './util/text.js';
 
 /** Marks a folder as agentc's output, so agentc never replaces a folder it did not make. */
@@ -56,7 +56,7 @@ export async function diffOutput(outDir: string, files: readonly OutputFile[]): 
   for (const file of files) {
     planned.add(file.path);
     if (!existing.has(file.path)) diff.missing.push(file.path);
-    else if (!sameBytes(outDir, file.path, Buffer.from(file.contents))) diff.stale.push(file.path);
+    else if (!sameBytes(outDir, file.path, encodeOutput(file))) diff.stale.push(file.path);
     else diff.unchanged.push(file.path);
   }
   for (const file of existing) if (!planned.has(file)) diff.extra.push(file);
@@ -137,7 +137,7 @@ export async function openOutput(outDir: string): Promise<OutputWriter> {
       if (closed) throw new Error('the output writer is closed');
       if (planned.has(file.path)) throw new Error(`two targets emit ${file.path}`);
       planned.add(file.path);
-      const bytes = Buffer.from(file.contents);
+      const bytes = encodeOutput(file);
       try {
         if (existing.has(file.path) && sameBytes(outDir, file.path, bytes)) {
           unchanged.push(file.path);
@@ -189,7 +189,7 @@ export async function openOutput(outDir: string): Promise<OutputWriter> {
  * Whether the file holds exactly these bytes (its size first: most changed files differ in
  * size). Unreadable is an OutputError (a clear message, exit 1), never a crash of `build --check`.
  */
-function sameBytes(outDir: string, relative: string, bytes: Buffer): boolean {
+function sameBytes(outDir: string, relative: string, bytes: Uint8Array): boolean {
   const file = path.join(outDir, ...relative.split('/'));
   try {
     if (statSync(file).size !== bytes.length) return false;

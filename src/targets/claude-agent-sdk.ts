@@ -127,24 +127,30 @@ const BINDING = '\u0000';
 
 /**
  * Per agent, memoized by identity (a watch rebuild re-renders only the agents that changed):
- * the dropped fields, and the definition as jsValue's text, either whole (`inline`) or with the
- * long texts read from the agent's module, split where its binding goes (`referenced`).
+ * the dropped fields, and the agent's property in the modules' object, with its definition as
+ * jsValue's text, either whole (`inlineEntry`) or with the long texts read from the agent's
+ * module, bound as `a<index>` (`referencedEntry`; kept for the last index asked).
  */
 const renderedDefinition = memoByIdentity((agent: Agent) => {
   const { definition, dropped } = toAgentDefinition(agent);
+  const key = propertyKey(agent.name);
   let inline: string | undefined;
   let referenced: string[] | undefined;
+  let last: { index: number; text: string } | undefined;
   return {
     dropped,
-    inline: () => (inline ??= jsValue(definition, { freeze: false, indent: '  ' })),
-    referenced: () =>
-      (referenced ??= (() => {
+    inlineEntry: () => (inline ??= `  ${key}: ${jsValue(definition, { freeze: false, indent: '  ' })}`),
+    referencedEntry(index: number): string {
+      referenced ??= (() => {
         // jsValue's layout for a non-empty object, one property per line.
         const lines = Object.entries(definition)
           .filter(([, value]) => value !== undefined)
-          .map(([key, value]) => `    ${propertyKey(key)}: ${REFERENCED.has(key) ? `${BINDING}.${key}` : jsValue(value, { freeze: false, indent: '    ' })}`);
+          .map(([name, value]) => `    ${propertyKey(name)}: ${REFERENCED.has(name) ? `${BINDING}.${name}` : jsValue(value, { freeze: false, indent: '    ' })}`);
         return `{\n${lines.join(',\n')}\n  }`.split(BINDING);
-      })()),
+      })();
+      if (last?.index !== index) last = { index, text: `  ${key}: ${referenced.join(`a${index}`)}` };
+      return last.text;
+    },
   };
 });
 
@@ -163,6 +169,9 @@ function byNames(agents: readonly Agent[]): NonNullable<typeof lastNames> {
   return lastNames;
 }
 
+/** The last modules made, and the entries they were made of. */
+let lastModules: { reference: boolean; entries: string[]; files: OutputFile[] } | undefined;
+
 export const claudeAgentSdkTarget: Target = {
   name: 'claude-agent-sdk',
   emit(agents, context) {
@@ -172,8 +181,12 @@ export const claudeAgentSdkTarget: Target = {
     const entries = agents.map((agent, i) => {
       const rendered = renderedDefinition(agent);
       reportDropped(agent, rendered.dropped, context);
-      return `  ${propertyKey(agent.name)}: ${reference ? rendered.referenced().join(`a${i}`) : rendered.inline()}`;
+      return reference ? rendered.referencedEntry(i) : rendered.inlineEntry();
     });
+    // A watch edit of a prompt or description (read from the agent module) changes no entry: keep the last files.
+    if (lastModules?.reference === reference && lastModules.entries.length === entries.length && lastModules.entries.every((entry, i) => entry === entries[i])) {
+      return lastModules.files.map((file) => ({ ...file }));
+    }
     const value = entries.length === 0 ? '{}' : `{\n${entries.join(',\n')}\n}`;
     const { declaration, imports } = byNames(agents);
     const files: OutputFile[] = [];
@@ -181,7 +194,8 @@ export const claudeAgentSdkTarget: Target = {
       files.push({ path: `claude-agent-sdk${JS_EXT[format].js}`, contents: GENERATED_HEADER + sdkModule(reference ? imports[format] : '', value, format) });
       files.push({ path: `claude-agent-sdk${JS_EXT[format].dts}`, contents: declaration });
     }
-    return files;
+    lastModules = { reference, entries, files };
+    return files.map((file) => ({ ...file }));
   },
   exports() {
     return { './claude-agent-sdk': dualExport('./claude-agent-sdk') };

@@ -5,7 +5,7 @@ import { claudeAgentSdkTarget } from './claude-agent-sdk.js';
 import { claudeCodeTarget } from './claude-code.js';
 import { jsonTarget } from './json.js';
 import type { BuiltinTargetName } from './names.js';
-import { packageJson, PACKAGE_JSON } from './package.js';
+import { PackageLayout, packageJson, PACKAGE_JSON } from './package.js';
 import { tsTarget } from './ts.js';
 import { withoutRetaining } from '../util/memo.js';
 import type { OutputFile, Target, TargetReport } from './types.js';
@@ -42,9 +42,11 @@ export function emitTargets(agents: readonly Agent[], config: ResolvedConfig, re
 export function emitTargetsTo(agents: readonly Agent[], config: ResolvedConfig, report: TargetReport, sink: (file: OutputFile) => void, options: { retain?: boolean } = {}): void {
   const targets = resolveTargets(config);
   const context = { config, report };
-  const paths: { path: string }[] = [];
+  const layout = new PackageLayout();
+  let ownPackageJson = false;
   const put = (file: OutputFile) => {
-    paths.push({ path: file.path });
+    layout.add(file.path);
+    if (file.path === PACKAGE_JSON) ownPackageJson = true;
     sink(file);
   };
   const split = targets.filter((target) => target.emitAgent && target.emitShared);
@@ -57,7 +59,5 @@ export function emitTargetsTo(agents: readonly Agent[], config: ResolvedConfig, 
     const files = split.includes(target) ? target.emitShared!(agents, context) : target.emit(agents, context);
     for (const file of files) put(file);
   }
-  if (!paths.some((file) => file.path === PACKAGE_JSON)) {
-    put(packageJson(config, paths, targets.map((target) => target.exports?.(agents) ?? {})));
-  }
+  if (!ownPackageJson) put(packageJson(config, layout, targets.map((target) => target.exports?.(agents) ?? {})));
 }

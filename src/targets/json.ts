@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { MANIFEST_SCHEMA_VERSION, ManifestSchema, type Agent, type Manifest, type ManifestEntry } from '../ir.js';
 import type { AgentDraft } from '../pipeline/analyze.js';
 import { memoByIdentity } from '../util/memo.js';
-import type { OutputFile, Target } from './types.js';
+import { outputFromChunks, type OutputFile, type Target } from './types.js';
 
 export function toJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
@@ -48,34 +48,41 @@ export function manifestEntry(agent: Agent): ManifestEntry {
 export const agentJson = memoByIdentity((agent: Agent) => JSON.stringify(agent, null, 2));
 
 /**
- * toJson(manifestEntry(agent)) indented as an element of the manifest's `agents`, memoized per
- * agent: an edit costs one agent's text, not the whole manifest's.
+ * toJson(manifestEntry(agent)) indented as an element of the manifest's `agents`, as UTF-8,
+ * memoized per agent: an edit costs one agent's bytes, not the whole manifest's text.
  */
 const manifestElement = memoByIdentity((agent: Agent) => {
   // JSON.stringify indents the entry as an element of `agents` itself, when it is one:
   // cheaper than re-indenting every line of its text.
   const text = JSON.stringify({ agents: [manifestEntry(agent)] }, null, 2);
-  return text.slice(ELEMENT_START.length, text.length - ELEMENT_END.length);
+  return Buffer.from(text.slice(ELEMENT_START.length, text.length - ELEMENT_END.length));
 });
 const ELEMENT_START = '{\n  "agents": [\n';
 const ELEMENT_END = '\n  ]\n}';
+const ELEMENT_SEPARATOR = Buffer.from(',\n');
 
-/** Exactly toJson(createManifest(agents)), assembled from the per-agent texts. */
-function manifestText(agents: readonly Agent[]): string {
+/** Exactly the bytes of toJson(createManifest(agents)), in pieces: the per-agent bytes between the shell's. */
+function manifestChunks(agents: readonly Agent[]): Uint8Array[] {
   const manifest = manifestShell(agents);
-  if (agents.length === 0) return toJson(manifest);
+  if (agents.length === 0) return [Buffer.from(toJson(manifest))];
   const marker = '\u0000agents\u0000';
   const shell = toJson({ ...manifest, agents: [marker] });
   const at = shell.indexOf(JSON.stringify(marker));
   const lineStart = shell.lastIndexOf('\n', at) + 1;
-  return shell.slice(0, lineStart) + agents.map(manifestElement).join(',\n') + shell.slice(at + JSON.stringify(marker).length);
+  const parts: Uint8Array[] = [Buffer.from(shell.slice(0, lineStart))];
+  for (const agent of agents) {
+    if (parts.length > 1) parts.push(ELEMENT_SEPARATOR);
+    parts.push(manifestElement(agent));
+  }
+  parts.push(Buffer.from(shell.slice(at + JSON.stringify(marker).length)));
+  return parts;
 }
 
 export function createManifest(agents: readonly Agent[]): Manifest {
   return { ...manifestShell(agents), agents: agents.map(manifestEntry) };
 }
 
-/** The manifest without its entries (manifestText puts the memoized texts in their place). */
+/** The manifest without its entries (manifestChunks puts the memoized elements in their place). */
 function manifestShell(agents: readonly Agent[]): Manifest {
   return {
     $schema: './manifest.schema.json',
@@ -108,7 +115,7 @@ export const jsonTarget: Target = {
   },
   emitShared(agents) {
     return [
-      { path: 'manifest.json', contents: manifestText(agents) },
+      outputFromChunks('manifest.json', manifestChunks(agents)),
       { path: 'manifest.schema.json', contents: manifestJsonSchema() },
     ];
   },

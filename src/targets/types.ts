@@ -6,6 +6,44 @@ import type { RuleId } from '../rules.js';
 export interface OutputFile {
   path: string;
   contents: string;
+  /**
+   * The same text as UTF-8 pieces, in order, when the target has them ready: writers write
+   * them as they are instead of encoding `contents` (which such a file makes only when read).
+   * manifest.json is assembled from per-agent pieces this way: making and encoding its
+   * megabytes of text again on every watch rebuild was most of an edit's cost at 10,000 agents.
+   */
+  chunks?: readonly Uint8Array[];
+}
+
+/** What a writer puts on disk for this file, in one piece. */
+export function encodeOutput(file: OutputFile): Uint8Array {
+  return file.chunks ? Buffer.concat(file.chunks) : Buffer.from(file.contents);
+}
+
+/** Whether two emitted files hold the same bytes, compared piece by piece when both are in pieces. */
+export function sameOutput(a: OutputFile, b: OutputFile): boolean {
+  if (a === b) return true;
+  if (a.chunks === undefined && b.chunks === undefined) return a.contents === b.contents;
+  if (a.chunks && b.chunks && a.chunks.length === b.chunks.length) {
+    // Unchanged pieces are the same (memoized) objects: most of this is pointer comparisons.
+    return a.chunks.every((chunk, i) => chunk === b.chunks![i] || Buffer.compare(chunk, b.chunks![i]!) === 0);
+  }
+  return Buffer.compare(encodeOutput(a), encodeOutput(b)) === 0;
+}
+
+/**
+ * A file given as UTF-8 pieces; its `contents` is decoded on first read. `chunks` is not
+ * enumerable, so the file compares, spreads and serializes like one given as text.
+ */
+export function outputFromChunks(path: string, chunks: readonly Uint8Array[]): OutputFile {
+  let text: string | undefined;
+  const file = {
+    path,
+    get contents() {
+      return (text ??= Buffer.concat(chunks).toString('utf8'));
+    },
+  };
+  return Object.defineProperty(file, 'chunks', { value: chunks, enumerable: false });
 }
 
 /**
