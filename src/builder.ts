@@ -18,6 +18,7 @@ import { cacheFolderFor, defaultCacheDir, entryOf, hashConfig, loadCache, restor
 import { CONFIG_FILES, ConfigError, loadConfig, type LoadConfigOptions } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
 import type { Diagnostic } from './diagnostics.js';
+import type { Agent } from './ir.js';
 import type { AnalyzedFile } from './pipeline/analyze.js';
 import { discover, type SourcePath } from './pipeline/discover.js';
 import { compareCodeUnits } from './util/text.js';
@@ -439,12 +440,15 @@ class IncrementalBuilder implements Builder {
     const id = ++this.buildCount;
     this.emit('build:start', { id, reason, changed });
 
-    if (plan.rediscover || this.sources.length === 0) this.sources = await discover(config);
-    const live = new Set(this.sources.map((s) => s.path));
-    for (const key of [...this.entries.keys()]) {
-      if (!live.has(key)) {
-        this.entries.delete(key);
-        this.dirtyShards.add(shardOf(key));
+    if (plan.rediscover || this.sources.length === 0) {
+      this.sources = await discover(config);
+      // Analyses of files that are no longer sources (only a rediscovery can drop one).
+      const live = new Set(this.sources.map((s) => s.path));
+      for (const key of [...this.entries.keys()]) {
+        if (!live.has(key)) {
+          this.entries.delete(key);
+          this.dirtyShards.add(shardOf(key));
+        }
       }
     }
     const analyzedPaths: string[] = [];
@@ -522,12 +526,25 @@ class IncrementalBuilder implements Builder {
       upToDate = !write.changed;
     }
 
-    const hashes = new Map(compiled.agents.map((a) => [a.name, a.hash]));
-    const agentsRebuilt = [...hashes].filter(([name, hash]) => this.agentHashes.get(name) !== hash).map(([name]) => name);
-    for (const name of this.agentHashes.keys()) if (!hashes.has(name)) agentsRebuilt.push(name);
-    agentsRebuilt.sort(compareCodeUnits);
+    // Agents whose hash differs from the last good build's, and agents gone since (one pass; no map of every agent per edit).
+    const changedAgents: Agent[] = [];
+    let kept = 0;
+    for (const agent of compiled.agents) {
+      const before = this.agentHashes.get(agent.name);
+      if (before !== undefined) kept++;
+      if (before !== agent.hash) changedAgents.push(agent);
+    }
+    const gone: string[] = [];
+    if (kept < this.agentHashes.size) {
+      const names = new Set(compiled.agents.map((agent) => agent.name));
+      for (const name of this.agentHashes.keys()) if (!names.has(name)) gone.push(name);
+    }
+    const agentsRebuilt = [...changedAgents.map((agent) => agent.name), ...gone].sort(compareCodeUnits);
     // Agents of a failed build are not "rebuilt" (nothing was written); compare the next build with the last good one.
-    if (compiled.errorCount === 0) this.agentHashes = hashes;
+    if (compiled.errorCount === 0) {
+      for (const agent of changedAgents) this.agentHashes.set(agent.name, agent.hash);
+      for (const name of gone) this.agentHashes.delete(name);
+    }
 
     const summary: BuildSummary = {
       id,

@@ -17,6 +17,7 @@
 import { EFFORT_LEVELS, MEMORY_SCOPES, type Agent } from '../ir.js';
 import { GENERATED_HEADER, JS_EXT, jsValue, propertyKey, stringLiteral, unionType, type ModuleFormat } from './js.js';
 import { memoByIdentity } from '../util/memo.js';
+import { sameNames } from './same-names.js';
 import { cjsExports, dualExport } from './ts.js';
 import type { EmitContext, OutputFile, Target } from './types.js';
 
@@ -158,14 +159,11 @@ const renderedDefinition = memoByIdentity((agent: Agent) => {
  * What depends only on the agents' names, in order (the declaration, and each format's imports
  * of the agent modules): a rebuild that keeps every name (a watch edit) reuses it.
  */
-let lastNames: { key: string; declaration: string; imports: Record<ModuleFormat, string> } | undefined;
+let lastNames: { agents: readonly Agent[]; declaration: string; imports: Record<ModuleFormat, string> } | undefined;
 function byNames(agents: readonly Agent[]): NonNullable<typeof lastNames> {
-  // Agent names are safe file names: no newline in any.
-  const key = agents.map((agent) => agent.name).join('\n');
-  if (lastNames?.key !== key) {
-    const imports = (format: ModuleFormat) => agents.map((agent, i) => agentImport(agent.name, `a${i}`, format)).join('');
-    lastNames = { key, declaration: sdkDeclaration(agents.map((agent) => agent.name)), imports: { esm: imports('esm'), cjs: imports('cjs') } };
-  }
+  if (lastNames && sameNames(lastNames.agents, agents)) return lastNames;
+  const imports = (format: ModuleFormat) => agents.map((agent, i) => agentImport(agent.name, `a${i}`, format)).join('');
+  lastNames = { agents, declaration: sdkDeclaration(agents.map((agent) => agent.name)), imports: { esm: imports('esm'), cjs: imports('cjs') } };
   return lastNames;
 }
 

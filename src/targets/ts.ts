@@ -16,6 +16,7 @@ import { frozenJsFromJson, GENERATED_HEADER, JS_EXT, jsValue, literalType, strin
 import { agentJson } from './json.js';
 import type { OutputFile, PackageExport, Target } from './types.js';
 import { memoByIdentity } from '../util/memo.js';
+import { sameNames } from './same-names.js';
 
 const FORMATS: readonly ModuleFormat[] = ['esm', 'cjs'];
 
@@ -191,16 +192,14 @@ const agentDeclarations = memoByIdentity((agent: Agent): Record<ModuleFormat, st
  * The index files depend only on the agents' names, in order: a rebuild that keeps every name
  * (a watch edit) reuses them instead of generating and transpiling megabytes again at 10k agents.
  */
-let lastIndex: { names: string; files: OutputFile[] } | undefined;
+let lastIndex: { agents: readonly Agent[]; files: OutputFile[] } | undefined;
 function indexFiles(agents: readonly Agent[]): OutputFile[] {
-  // Agent names are safe file names: no newline in any.
-  const names = agents.map((agent) => agent.name).join('\n');
-  if (lastIndex?.names !== names) {
+  if (!lastIndex || !sameNames(lastIndex.agents, agents)) {
     const files = FORMATS.flatMap((format) => [
       { path: `index${JS_EXT[format].js}`, contents: GENERATED_HEADER + indexModule(agents, format) },
       { path: `index${JS_EXT[format].dts}`, contents: indexDeclaration(agents, format) },
     ]);
-    lastIndex = { names, files };
+    lastIndex = { agents, files };
   }
   return lastIndex.files.map((file) => ({ ...file }));
 }
