@@ -23,6 +23,7 @@ import { discover, type SourcePath } from './pipeline/discover.js';
 import { compareCodeUnits } from './util/text.js';
 import { VERSION } from './version.js';
 import { writeChanges } from './write-changes.js';
+import { FolderWatcher } from './watch/folder-watcher.js';
 import { MARKER_CONTENTS, MARKER_FILE, openOutput, readOutput, writeOutput } from './write.js';
 import { defineLazy } from './util/memo.js';
 import { mapLimit } from './util/map-limit.js';
@@ -176,7 +177,10 @@ class IncrementalBuilder implements Builder {
   private lastOutDir: string | undefined;
   private agentHashes = new Map<string, string>();
   private buildCount = 0;
+  /** chokidar: the config file(s) and the files they import; with `usePolling`, the sources too. */
   private watcher: FSWatcher | undefined;
+  /** The source folders, one fs.watch per folder (see ./watch/folder-watcher.ts); none with `usePolling`. */
+  private folderWatcher: FolderWatcher | undefined;
   private watched = new Set<string>();
   private configDeps = new Set<string>();
   private pending: Pending = { config: new Set(), dirty: new Set(), rediscover: false };
@@ -328,16 +332,32 @@ class IncrementalBuilder implements Builder {
       this.scheduleSave();
     });
     const paths = this.watchPaths();
-    this.watcher = chokidarWatch(paths, {
+    // Polling is for file systems where fs.watch reports nothing (network drives, some
+    // containers): there chokidar polls everything. Otherwise chokidar only watches the few
+    // config files, and the sources get a watcher that does O(1) work per event.
+    const polling = this.options.usePolling ?? false;
+    const sourceFolders = polling ? [] : this.sourceFolders();
+    const chokidarPaths = polling ? paths : this.configPaths();
+    this.watcher = chokidarWatch(chokidarPaths, {
       ignoreInitial: true,
       // Editors that save by rename produce unlink + add; the debounce merges them, so no extra wait.
       atomic: false,
-      usePolling: this.options.usePolling ?? false,
+      usePolling: polling,
       ignored: (p: string) => this.ignored(p),
     });
     for (const p of paths) this.watched.add(p);
     this.watcher.on('all', (event, p) => this.onFsEvent(event, p));
     this.watcher.on('error', (error) => this.emit('error', { error: error as Error }));
+    if (!polling) {
+      const root = this.currentConfig?.root ?? path.resolve(this.options.cwd ?? process.cwd());
+      this.folderWatcher = new FolderWatcher({
+        onEvent: (event, p) => this.onFsEvent(event, p),
+        onError: (error) => this.emit('error', { error }),
+        ignored: (p) => this.ignored(p),
+        boundary: root,
+      });
+      this.folderWatcher.add(sourceFolders);
+    }
     await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
     this.emit('watch:ready', { paths: paths.map((p) => this.relative(p)).sort(compareCodeUnits) });
     return { close: () => this.close(), idle: () => this.idle() };
@@ -349,6 +369,8 @@ class IncrementalBuilder implements Builder {
     this.timer = undefined;
     const watcher = this.watcher;
     this.watcher = undefined;
+    this.folderWatcher?.close();
+    this.folderWatcher = undefined;
     this.watched.clear();
     if (watcher) await watcher.close();
     while (this.running) await this.running;
@@ -634,14 +656,25 @@ class IncrementalBuilder implements Builder {
 
   // --- watching -------------------------------------------------------------------------
 
+  /** Everything watched: the source folders and the config files. */
   private watchPaths(): string[] {
-    const paths = new Set<string>();
+    return [...new Set([...this.sourceFolders(), ...this.configPaths()])].sort(compareCodeUnits);
+  }
+
+  /** The folder of each include glob (or its nearest existing ancestor); watched with all below. */
+  private sourceFolders(): string[] {
     const config = this.currentConfig;
-    const root = config?.root ?? path.resolve(this.options.cwd ?? process.cwd());
-    if (config) {
-      for (const pattern of config.include) paths.add(existingAncestor(path.resolve(root, globBase(pattern)), root));
-      for (const dep of this.configDeps) paths.add(dep);
-    }
+    if (!config) return [];
+    const paths = new Set<string>();
+    for (const pattern of config.include) paths.add(existingAncestor(path.resolve(config.root, globBase(pattern)), config.root));
+    return [...paths].filter((p) => existsSync(p)).sort(compareCodeUnits);
+  }
+
+  /** The config file and the files it imports (or the candidate config files while none loaded). */
+  private configPaths(): string[] {
+    const paths = new Set<string>();
+    const root = this.currentConfig?.root ?? path.resolve(this.options.cwd ?? process.cwd());
+    for (const dep of this.configDeps) paths.add(dep);
     if (!this.options.config) {
       // Also the config file when none loaded yet (it failed to load: fixing it must rebuild).
       if (this.options.configFile) paths.add(path.resolve(root, this.options.configFile));
@@ -677,7 +710,10 @@ class IncrementalBuilder implements Builder {
     } else {
       if (!this.currentConfig) return;
       const relative = this.relative(absolute);
-      if (event === 'change') {
+      // An `add` of a known source is a save by rename (a temporary file renamed over the
+      // source, as editors do on every save): the set of sources is the same, so it is a change,
+      // not a rediscovery of every file.
+      if (event === 'change' || (event === 'add' && this.entries.has(relative))) {
         // A change can only matter to a file that is already a source.
         if (!this.entries.has(relative)) return;
         this.pending.dirty.add(relative);
@@ -785,11 +821,16 @@ class IncrementalBuilder implements Builder {
     timer.unref?.();
   }
 
+  /** After a config reload: watch what the new config adds (files it imports, source folders of new includes). */
   private addWatchPaths(): void {
     if (!this.watcher) return;
-    const fresh = this.watchPaths().filter((p) => !this.watched.has(p));
-    for (const p of fresh) this.watched.add(p);
-    if (fresh.length > 0) this.watcher.add(fresh);
+    const polling = this.options.usePolling ?? false;
+    const freshSources = polling ? [] : this.sourceFolders().filter((p) => !this.watched.has(p));
+    const freshOthers = (polling ? this.watchPaths() : this.configPaths()).filter((p) => !this.watched.has(p));
+    for (const p of [...freshSources, ...freshOthers]) this.watched.add(p);
+    // Folders already watched as part of another tree are skipped by the folder watcher.
+    if (freshSources.length > 0) this.folderWatcher?.add(freshSources);
+    if (freshOthers.length > 0) this.watcher.add(freshOthers);
   }
 }
 
