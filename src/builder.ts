@@ -181,6 +181,10 @@ class IncrementalBuilder implements Builder {
   private watcher: FSWatcher | undefined;
   /** The source folders, one fs.watch per folder (see ./watch/folder-watcher.ts); none with `usePolling`. */
   private folderWatcher: FolderWatcher | undefined;
+  /** What made each pending batch ask for a rediscovery (see onFsEvent); keyed by the batch, so a flush starts afresh. */
+  private pendingCauses = new WeakMap<Pending, { added: Set<string>; other: boolean }>();
+  /** this.sources as a set, made when an event needs it (see isSource). */
+  private sourceSet: { of: SourcePath[]; paths: Set<string> } | undefined;
   private watched = new Set<string>();
   private configDeps = new Set<string>();
   private pending: Pending = { config: new Set(), dirty: new Set(), rediscover: false };
@@ -717,13 +721,36 @@ class IncrementalBuilder implements Builder {
         // A change can only matter to a file that is already a source.
         if (!this.entries.has(relative)) return;
         this.pending.dirty.add(relative);
+      } else if (event === 'unlink' && !this.running && !this.isSource(relative)) {
+        // Not a source of the last build (and none is running that may make it one): its
+        // removal changes no output. If it was added in this same window, as the temporary file
+        // of a save by rename is, its add needs no rediscovery any more either.
+        const causes = this.rediscoverCauses(this.pending);
+        if (causes.added.delete(relative)) this.pending.dirty.delete(relative);
+        this.pending.rediscover = causes.other || causes.added.size > 0;
       } else {
         // add / unlink / addDir / unlinkDir: the globs decide what is a source now.
+        const causes = this.rediscoverCauses(this.pending);
+        if (event === 'add') causes.added.add(relative);
+        else causes.other = true;
         this.pending.rediscover = true;
         if (event === 'add' || event === 'unlink') this.pending.dirty.add(relative);
       }
     }
     this.schedule(this.options.debounceMs ?? 25);
+  }
+
+  /** Why `pending` rediscovers: paths added that were not sources, or anything else. */
+  private rediscoverCauses(pending: Pending): { added: Set<string>; other: boolean } {
+    let causes = this.pendingCauses.get(pending);
+    if (!causes) this.pendingCauses.set(pending, (causes = { added: new Set(), other: false }));
+    return causes;
+  }
+
+  /** Whether the last build had this source (a set made once per discovery, only when asked). */
+  private isSource(relative: string): boolean {
+    if (this.sourceSet?.of !== this.sources) this.sourceSet = { of: this.sources, paths: new Set(this.sources.map((s) => s.path)) };
+    return this.sourceSet.paths.has(relative);
   }
 
   private isConfigCandidate(absolute: string): boolean {
