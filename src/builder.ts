@@ -353,12 +353,12 @@ class IncrementalBuilder implements Builder {
     this.watcher.on('all', (event, p) => this.onFsEvent(event, p));
     this.watcher.on('error', (error) => this.emit('error', { error: error as Error }));
     if (!polling) {
-      const root = this.currentConfig?.root ?? path.resolve(this.options.cwd ?? process.cwd());
       this.folderWatcher = new FolderWatcher({
         onEvent: (event, p) => this.onFsEvent(event, p),
         onError: (error) => this.emit('error', { error }),
         ignored: (p) => this.ignored(p),
-        boundary: root,
+        // A removed source folder is waited for from within the project, never above it.
+        boundary: () => this.currentConfig?.root,
       });
       this.folderWatcher.add(sourceFolders);
     }

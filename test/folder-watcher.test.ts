@@ -45,7 +45,7 @@ describe('FolderWatcher', () => {
       },
       onError: (error) => errors.push(error),
       ...(options.ignored ? { ignored: options.ignored } : {}),
-      ...(options.boundary ? { boundary: options.boundary } : {}),
+      ...(options.boundary ? { boundary: () => options.boundary } : {}),
     });
     watcher.add(roots);
     open.push(watcher);

@@ -50,9 +50,10 @@ export interface FolderWatcherOptions {
   /**
    * When a root folder is removed, its nearest existing ancestor, up to and including this
    * folder, is watched instead, so the root is seen when it comes back (e.g. `git checkout`
-   * of a branch without it). Without a boundary a removed root is not waited for.
+   * of a branch without it). Without a boundary a removed root is not waited for. Asked when
+   * a root is removed (the builder's project root can change with its config).
    */
-  boundary?: string;
+  boundary?: () => string | undefined;
 }
 
 interface WatchedFolder {
@@ -214,8 +215,9 @@ export class FolderWatcher {
 
   /** Watch the nearest existing ancestor of a removed root (within the boundary): it sees the root come back. */
   private awaitReturn(root: string): void {
-    const boundary = this.options.boundary === undefined ? undefined : path.resolve(this.options.boundary);
-    if (boundary === undefined) return;
+    const folder = this.options.boundary?.();
+    if (folder === undefined) return;
+    const boundary = path.resolve(folder);
     let current = path.dirname(root);
     while (current === boundary || current.startsWith(boundary + path.sep)) {
       if (this.isFolder(current)) {
