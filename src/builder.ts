@@ -23,10 +23,10 @@ import { discover, type SourcePath } from './pipeline/discover.js';
 import { compareCodeUnits } from './util/text.js';
 import { VERSION } from './version.js';
 import { writeChanges } from './write-changes.js';
-import { FolderWatcher } from './watch/folder-watcher.js';
 import { MARKER_CONTENTS, MARKER_FILE, openOutput, readOutput, writeOutput } from './write.js';
 import { defineLazy } from './util/memo.js';
 import { mapLimit } from './util/map-limit.js';
+import { FolderWatcher } from './watch/folder-watcher.js';
 
 export interface BuilderOptions extends LoadConfigOptions {
   /** A config already loaded; config files are then not watched or reloaded. */
