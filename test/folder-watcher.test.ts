@@ -317,6 +317,18 @@ describe('watch mode with the folder watcher', () => {
     await expectFresh(root);
   });
 
+  it('a config reload that includes another folder watches it too', async () => {
+    const { root, builder } = await watchProject({ 'agents/a.md': GOOD('alpha'), 'extra/b.md': GOOD('beta') });
+    const reloaded = buildWhere(builder, (s) => s.reason === 'config');
+    await writeFile(path.join(root, 'agents.config.mjs'), `export default { include: ['agents/**/*.md', 'extra/**/*.md'] };\n`);
+    expect(names(await reloaded)).toEqual(['alpha', 'beta']);
+
+    const done = buildWhere(builder, (s) => s.changed.includes('extra/b.md'));
+    await writeFile(path.join(root, 'extra/b.md'), GOOD('beta', 'Edited'));
+    expect(await done).toMatchObject({ analyzed: ['extra/b.md'], agentsRebuilt: ['beta'] });
+    await expectFresh(root);
+  });
+
   it('usePolling: true watches everything with chokidar, and builds', async () => {
     const { root, builder } = await watchProject({ 'agents/a.md': GOOD('alpha'), 'agents/b.md': GOOD('beta') }, { usePolling: true });
     let done = buildWhere(builder, (s) => s.changed.includes('agents/a.md'));
