@@ -29,6 +29,7 @@ import { writeChanges } from './write-changes.js';
 import { MARKER_CONTENTS, MARKER_FILE, openOutput, readOutput, writeOutput, type WriteResult } from './write.js';
 import { defineLazy } from './util/memo.js';
 import { mapLimit } from './util/map-limit.js';
+import { FolderWatcher } from './watch/folder-watcher.js';
 
 export interface BuilderOptions extends LoadConfigOptions {
   /** A config already loaded; config files are then not watched or reloaded. */
@@ -190,7 +191,14 @@ class IncrementalBuilder implements Builder {
   private lastOutDir: string | undefined;
   private agentHashes = new Map<string, string>();
   private buildCount = 0;
+  /** chokidar: the config file(s) and the files they import; with `usePolling`, the sources too. */
   private watcher: FSWatcher | undefined;
+  /** The source folders, one fs.watch per folder (see ./watch/folder-watcher.ts); none with `usePolling`. */
+  private folderWatcher: FolderWatcher | undefined;
+  /** What made each pending batch ask for a rediscovery (see onFsEvent); keyed by the batch, so a flush starts afresh. */
+  private pendingCauses = new WeakMap<Pending, { added: Set<string>; other: boolean }>();
+  /** this.sources as a set, made when an event needs it (see isSource). */
+  private sourceSet: { of: SourcePath[]; paths: Set<string> } | undefined;
   private watched = new Set<string>();
   private configDeps = new Set<string>();
   private pending: Pending = { config: new Set(), dirty: new Set(), rediscover: false };
@@ -342,16 +350,32 @@ class IncrementalBuilder implements Builder {
       this.scheduleSave();
     });
     const paths = this.watchPaths();
-    this.watcher = chokidarWatch(paths, {
+    // Polling is for file systems where fs.watch reports nothing (network drives, some
+    // containers): there chokidar polls everything. Otherwise chokidar only watches the few
+    // config files, and the sources get a watcher that does O(1) work per event.
+    const polling = this.options.usePolling ?? false;
+    const sourceFolders = polling ? [] : this.sourceFolders();
+    const chokidarPaths = polling ? paths : this.configPaths();
+    this.watcher = chokidarWatch(chokidarPaths, {
       ignoreInitial: true,
       // Editors that save by rename produce unlink + add; the debounce merges them, so no extra wait.
       atomic: false,
-      usePolling: this.options.usePolling ?? false,
+      usePolling: polling,
       ignored: (p: string) => this.ignored(p),
     });
     for (const p of paths) this.watched.add(p);
     this.watcher.on('all', (event, p) => this.onFsEvent(event, p));
     this.watcher.on('error', (error) => this.emit('error', { error: error as Error }));
+    if (!polling) {
+      this.folderWatcher = new FolderWatcher({
+        onEvent: (event, p) => this.onFsEvent(event, p),
+        onError: (error) => this.emit('error', { error }),
+        ignored: (p) => this.ignored(p),
+        // A removed source folder is waited for from within the project, never above it.
+        boundary: () => this.currentConfig?.root,
+      });
+      this.folderWatcher.add(sourceFolders);
+    }
     await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
     this.emit('watch:ready', { paths: paths.map((p) => this.relative(p)).sort(compareCodeUnits) });
     return { close: () => this.close(), idle: () => this.idle() };
@@ -363,6 +387,8 @@ class IncrementalBuilder implements Builder {
     this.timer = undefined;
     const watcher = this.watcher;
     this.watcher = undefined;
+    this.folderWatcher?.close();
+    this.folderWatcher = undefined;
     this.watched.clear();
     if (watcher) await watcher.close();
     while (this.running) await this.running;
@@ -679,14 +705,25 @@ class IncrementalBuilder implements Builder {
 
   // --- watching -------------------------------------------------------------------------
 
+  /** Everything watched: the source folders and the config files. */
   private watchPaths(): string[] {
-    const paths = new Set<string>();
+    return [...new Set([...this.sourceFolders(), ...this.configPaths()])].sort(compareCodeUnits);
+  }
+
+  /** The folder of each include glob (or its nearest existing ancestor); watched with all below. */
+  private sourceFolders(): string[] {
     const config = this.currentConfig;
-    const root = config?.root ?? path.resolve(this.options.cwd ?? process.cwd());
-    if (config) {
-      for (const pattern of config.include) paths.add(existingAncestor(path.resolve(root, globBase(pattern)), root));
-      for (const dep of this.configDeps) paths.add(dep);
-    }
+    if (!config) return [];
+    const paths = new Set<string>();
+    for (const pattern of config.include) paths.add(existingAncestor(path.resolve(config.root, globBase(pattern)), config.root));
+    return [...paths].filter((p) => existsSync(p)).sort(compareCodeUnits);
+  }
+
+  /** The config file and the files it imports (or the candidate config files while none loaded). */
+  private configPaths(): string[] {
+    const paths = new Set<string>();
+    const root = this.currentConfig?.root ?? path.resolve(this.options.cwd ?? process.cwd());
+    for (const dep of this.configDeps) paths.add(dep);
     if (!this.options.config) {
       // Also the config file when none loaded yet (it failed to load: fixing it must rebuild).
       if (this.options.configFile) paths.add(path.resolve(root, this.options.configFile));
@@ -722,17 +759,43 @@ class IncrementalBuilder implements Builder {
     } else {
       if (!this.currentConfig) return;
       const relative = this.relative(absolute);
-      if (event === 'change') {
+      // An `add` of a known source is a save by rename (a temporary file renamed over the
+      // source, as editors do on every save): the set of sources is the same, so it is a change,
+      // not a rediscovery of every file.
+      if (event === 'change' || (event === 'add' && this.entries.has(relative))) {
         // A change can only matter to a file that is already a source.
         if (!this.entries.has(relative)) return;
         this.pending.dirty.add(relative);
+      } else if (event === 'unlink' && !this.running && !this.isSource(relative)) {
+        // Not a source of the last build (and none is running that may make it one): its
+        // removal changes no output. If it was added in this same window, as the temporary file
+        // of a save by rename is, its add needs no rediscovery any more either.
+        const causes = this.rediscoverCauses(this.pending);
+        if (causes.added.delete(relative)) this.pending.dirty.delete(relative);
+        this.pending.rediscover = causes.other || causes.added.size > 0;
       } else {
         // add / unlink / addDir / unlinkDir: the globs decide what is a source now.
+        const causes = this.rediscoverCauses(this.pending);
+        if (event === 'add') causes.added.add(relative);
+        else causes.other = true;
         this.pending.rediscover = true;
         if (event === 'add' || event === 'unlink') this.pending.dirty.add(relative);
       }
     }
     this.schedule(this.options.debounceMs ?? 25);
+  }
+
+  /** Why `pending` rediscovers: paths added that were not sources, or anything else. */
+  private rediscoverCauses(pending: Pending): { added: Set<string>; other: boolean } {
+    let causes = this.pendingCauses.get(pending);
+    if (!causes) this.pendingCauses.set(pending, (causes = { added: new Set(), other: false }));
+    return causes;
+  }
+
+  /** Whether the last build had this source (a set made once per discovery, only when asked). */
+  private isSource(relative: string): boolean {
+    if (this.sourceSet?.of !== this.sources) this.sourceSet = { of: this.sources, paths: new Set(this.sources.map((s) => s.path)) };
+    return this.sourceSet.paths.has(relative);
   }
 
   private isConfigCandidate(absolute: string): boolean {
@@ -830,11 +893,16 @@ class IncrementalBuilder implements Builder {
     timer.unref?.();
   }
 
+  /** After a config reload: watch what the new config adds (files it imports, source folders of new includes). */
   private addWatchPaths(): void {
     if (!this.watcher) return;
-    const fresh = this.watchPaths().filter((p) => !this.watched.has(p));
-    for (const p of fresh) this.watched.add(p);
-    if (fresh.length > 0) this.watcher.add(fresh);
+    const polling = this.options.usePolling ?? false;
+    const freshSources = polling ? [] : this.sourceFolders().filter((p) => !this.watched.has(p));
+    const freshOthers = (polling ? this.watchPaths() : this.configPaths()).filter((p) => !this.watched.has(p));
+    for (const p of [...freshSources, ...freshOthers]) this.watched.add(p);
+    // Folders already watched as part of another tree are skipped by the folder watcher.
+    if (freshSources.length > 0) this.folderWatcher?.add(freshSources);
+    if (freshOthers.length > 0) this.watcher.add(freshOthers);
   }
 }
 
