@@ -4,7 +4,13 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { reporterFor } from '../diagnostics.js';
 import type { AnalyzedFile } from './analyze.js';
 
+/** The names of the last check that found no duplicate, in file order (undefined for a file without an agent). */
+let lastClean: (string | undefined)[] = [];
+
 export function crossCheck(files: readonly AnalyzedFile[], config: Pick<ResolvedConfig, 'rules'>): Set<VFile> {
+  // A watch edit keeps every name: the same names in the same files cannot collide now either
+  // (an unchanged agent keeps its name string, so this is mostly pointer comparisons).
+  if (files.length === lastClean.length && files.every((entry, i) => entry.agent?.name === lastClean[i])) return new Set();
   const firstByName = new Map<string, AnalyzedFile>();
   const rejected = new Set<VFile>();
   for (const entry of files) {
@@ -25,5 +31,6 @@ export function crossCheck(files: readonly AnalyzedFile[], config: Pick<Resolved
     );
     rejected.add(entry.file);
   }
+  lastClean = rejected.size === 0 ? files.map((entry) => entry.agent?.name) : [];
   return rejected;
 }
