@@ -24,9 +24,10 @@ import { discover, type SourcePath } from './pipeline/discover.js';
 import { compareCodeUnits } from './util/text.js';
 import { VERSION } from './version.js';
 import type { CompileResult } from './compile.js';
+import type { OutputFile } from './targets/types.js';
 import type { IncrementalEmit, OutputPlan } from './targets/incremental.js';
 import { writeChanges } from './write-changes.js';
-import { MARKER_CONTENTS, MARKER_FILE, openOutput, readOutput, writeOutput, type WriteResult } from './write.js';
+import { MARKER_CONTENTS, MARKER_FILE, openOutput, readOutput, type WriteResult } from './write.js';
 import { defineLazy } from './util/memo.js';
 import { mapLimit } from './util/map-limit.js';
 import { FolderWatcher } from './watch/folder-watcher.js';
@@ -512,11 +513,15 @@ class IncrementalBuilder implements Builder {
     }
 
     const outDir = path.resolve(config.root, config.outDir);
-    const streamed = plan.stream && this.options.write !== false ? await this.compileToOutDir(analyzed, config, outDir) : undefined;
+    const writing = this.options.write !== false;
     // What outDir holds is known again only once this build's output is written.
     const last = this.lastOutput;
     this.lastOutput = undefined;
-    const emitter = last?.emitter ?? new IncrementalEmit(config);
+    const canPatch = !plan.stream && last !== undefined && last.outDir === outDir && existsSync(path.join(outDir, MARKER_FILE));
+    // Watch mode keeps its output per agent between rebuilds; a new emitter plans every file.
+    const emitter = canPatch ? last!.emitter : new IncrementalEmit(config);
+    // Written whole (a one-shot build; watch mode's first build, or after a failure): file by file as made.
+    const streamed = writing && !canPatch ? await this.compileToOutDir(analyzed, config, outDir, plan.stream ? undefined : emitter) : undefined;
     const compiled: CompileResult & { plan?: OutputPlan } = streamed?.compiled ?? compileAnalyzedWith(analyzed, config, emitter);
     const { agents, files, diagnostics, errorCount, warningCount } = compiled;
     // `output` is made only when read: at 10k agents, sorting 60,000 files per edit for nobody.
@@ -529,25 +534,21 @@ class IncrementalBuilder implements Builder {
     let write: WriteResult | undefined;
     if (streamed?.write) {
       write = streamed.write;
+      if (!plan.stream) this.lastOutput = { emitter, outDir };
       // Not kept in memory: read back from outDir if asked for.
       const paths = [...write.written, ...write.unchanged].sort(compareCodeUnits);
       defineLazy(result, 'output', () => readOutput(outDir, paths));
-    } else if (!streamed && !compiled.plan) {
-      // Nothing was emitted (errors before emit): the emitter still describes outDir.
+    } else if (!compiled.plan) {
+      // Nothing was emitted (errors before emit): outDir is as the last build left it.
       this.lastOutput = last;
-    } else if (!streamed && compiled.plan && compiled.errorCount === 0 && this.options.write !== false) {
-      const canPatch = last !== undefined && last.outDir === outDir && existsSync(path.join(outDir, MARKER_FILE));
+    } else if (canPatch && compiled.errorCount === 0 && writing) {
       // The record would describe an outDir that is about to change; build() writes a new one after.
       if (this.useCache) this.forgetRecord();
       const { plan: changes } = compiled;
-      if (canPatch) {
-        write = await writeChanges(outDir, changes);
-        const touched = new Set([...write.written, ...write.removed]);
-        // Listed only when asked for: 60,000 paths per edit at 10k agents.
-        defineLazy(write, 'unchanged', () => changes.files().map((file) => file.path).filter((p) => !touched.has(p)));
-      } else {
-        write = await writeOutput(outDir, changes.files());
-      }
+      write = await writeChanges(outDir, changes);
+      const touched = new Set([...write.written, ...write.removed]);
+      // Listed only when asked for: 60,000 paths per edit at 10k agents.
+      defineLazy(write, 'unchanged', () => changes.files().map((file) => file.path).filter((p) => !touched.has(p)));
       this.lastOutput = { emitter, outDir };
     }
     if (write) {
@@ -624,15 +625,18 @@ class IncrementalBuilder implements Builder {
    * it (write.ts openOutput), so a one-shot build never holds its whole output. Nothing is
    * written when the build has errors; a failure leaves outDir as it was.
    */
-  private async compileToOutDir(analyzed: AnalyzedFile[], config: ResolvedConfig, outDir: string) {
-    const { compileAnalyzedTo } = await loadCompiler();
+  private async compileToOutDir(analyzed: AnalyzedFile[], config: ResolvedConfig, outDir: string, emitter?: IncrementalEmit) {
+    const { compileAnalyzedTo, compileAnalyzedWith } = await loadCompiler();
+    // Through the watch-mode emitter (its shared files include the marker), or the one-shot emit.
+    const compileTo = (sink: (file: OutputFile) => void): CompileResult & { plan?: OutputPlan } =>
+      emitter ? compileAnalyzedWith(analyzed, config, emitter, sink) : compileAnalyzedTo(analyzed, config, sink);
     // Nothing will be emitted: do not open (or judge) outDir.
-    if (analyzed.some((entry) => entry.file.messages.some((m) => m.fatal === true))) return { compiled: compileAnalyzedTo(analyzed, config, () => {}), write: undefined };
+    if (analyzed.some((entry) => entry.file.messages.some((m) => m.fatal === true))) return { compiled: compileTo(() => {}), write: undefined };
     if (this.useCache) this.forgetRecord();
     const writer = await openOutput(outDir);
     try {
-      writer.add({ path: MARKER_FILE, contents: MARKER_CONTENTS });
-      const compiled = compileAnalyzedTo(analyzed, config, (file) => writer.add(file));
+      if (!emitter) writer.add({ path: MARKER_FILE, contents: MARKER_CONTENTS });
+      const compiled = compileTo((file) => writer.add(file));
       if (compiled.errorCount > 0) {
         await writer.abort();
         return { compiled, write: undefined };

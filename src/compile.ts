@@ -69,12 +69,13 @@ export function compileAnalyzedTo(analyzed: AnalyzedFile[], config: ResolvedConf
  * rebuilds, with `plan` saying what changed since its last plan (`output` is made only when
  * read). Once there is a plan the caller must write it, or throw the emitter away (see
  * targets/incremental.ts); a plan with errors (a target reported one) is never written. With
- * errors before emit there is no plan and the emitter is as it was.
+ * errors before emit there is no plan and the emitter is as it was. With `sink`, the files to
+ * write are handed to it as they are made (see compileAnalyzedTo).
  */
-export function compileAnalyzedWith(analyzed: AnalyzedFile[], config: ResolvedConfig, emitter: IncrementalEmit): CompileResult & { plan?: OutputPlan } {
+export function compileAnalyzedWith(analyzed: AnalyzedFile[], config: ResolvedConfig, emitter: IncrementalEmit, sink?: (file: OutputFile) => void): CompileResult & { plan?: OutputPlan } {
   let plan: OutputPlan | undefined;
   const result = finish(analyzed, crossCheck(analyzed, config), config, (agents, report) => {
-    plan = emitter.plan(agents, report);
+    plan = emitter.plan(agents, report, sink);
     return plan.files;
   });
   return Object.assign(result, { plan });
@@ -116,11 +117,25 @@ export function emit(agents: readonly Agent[], config: ResolvedConfig, report: T
 
 /** A target's report lands on the agent's source file, at the field it names. */
 function targetReporter(analyzed: readonly AnalyzedFile[], config: ResolvedConfig): TargetReport {
-  // Made at the first report: most builds have none, and a watch rebuild would pay for it per edit.
+  // Files come sorted by path (discover sorts them): found by bisection, not through a map of
+  // every file made per build (a watch rebuild would pay for it on every edit).
   let byPath: Map<string, VFile> | undefined;
-  return (agent, ruleId, message, field) => {
+  const fileAt = (p: string): VFile | undefined => {
+    let low = 0;
+    let high = analyzed.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const order = compareCodeUnits(analyzed[mid]!.file.path, p);
+      if (order === 0) return analyzed[mid]!.file;
+      if (order < 0) low = mid + 1;
+      else high = mid - 1;
+    }
+    // Not found that way: the files were not in order after all.
     byPath ??= new Map(analyzed.map((entry) => [entry.file.path, entry.file]));
-    const file = byPath.get(agent.source.path);
+    return byPath.get(p);
+  };
+  return (agent, ruleId, message, field) => {
+    const file = fileAt(agent.source.path);
     if (!file) return;
     const { positions } = agent.source;
     const at = (field !== undefined && Object.hasOwn(positions, field) ? positions[field] : undefined) ?? positions.name ?? { line: 1, column: 1 };

@@ -15,6 +15,7 @@
  */
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Agent } from '../ir.js';
+import { withoutRetaining } from '../util/memo.js';
 import { compareCodeUnits } from '../util/text.js';
 import { MARKER_CONTENTS, MARKER_FILE } from '../write.js';
 import { resolveTargets } from './index.js';
@@ -32,9 +33,12 @@ export interface OutputPlan {
 }
 
 interface Group {
-  /** The agent these files were made from (absent for the shared group). */
+  /** The agent these files were made from (absent for the shared groups). */
   agent?: Agent;
-  files: OutputFile[];
+  /** An agent group's paths: its files are not kept (see agentFiles). */
+  paths: string[];
+  /** A shared group's files, kept: they are few, and rebuilt from every agent. */
+  files?: OutputFile[];
   /** What the targets reported while making them (replayed when the group is reused). */
   reports: Parameters<TargetReport>[];
   /** The plan that last saw this group's agent among the agents. */
@@ -45,6 +49,7 @@ interface Group {
 const SHARED = '\u0000shared';
 const PACKAGE = '\u0000package';
 const MARKER: OutputFile = { path: MARKER_FILE, contents: MARKER_CONTENTS };
+const ignoreReports: TargetReport = () => {};
 
 export class IncrementalEmit {
   private readonly targets: Target[];
@@ -61,12 +66,18 @@ export class IncrementalEmit {
     this.split = this.targets.filter((target) => target.emitAgent && target.emitShared);
   }
 
-  /** The changes that bring outDir from the last plan's output to these agents' (sorted by name). */
-  plan(agents: readonly Agent[], report: TargetReport): OutputPlan {
+  /**
+   * The changes that bring outDir from the last plan's output to these agents' (sorted by
+   * name). With `sink`, the files to write go there as they are made and are not kept
+   * (`written` is empty): a first plan writing outDir whole never holds all of it.
+   */
+  plan(agents: readonly Agent[], report: TargetReport, sink?: (file: OutputFile) => void): OutputPlan {
     const id = ++this.plans;
     const written: OutputFile[] = [];
+    const write = sink ?? ((file: OutputFile) => void written.push(file));
     const removed: string[] = [];
-    const context = { config: this.config, report };
+    /** This plan's files of the agents it emitted, by name (for files(); not kept when streaming). */
+    const emitted = new Map<string, OutputFile[]>();
 
     // Agents whose files are reused, and the ones to emit again.
     const fresh: Agent[] = [];
@@ -79,32 +90,33 @@ export class IncrementalEmit {
     // Agents gone first, so a path they leave may be taken by another in this plan.
     for (const [key, group] of this.groups) {
       if (group.agent && group.seen !== id) {
-        this.replace(key, group, [], written, removed);
+        this.replace(key, group.paths, new Map(), [], write, removed);
         this.groups.delete(key);
       }
     }
     for (const agent of fresh) {
       const reports: Parameters<TargetReport>[] = [];
-      const capture: TargetReport = (...args) => {
+      const files = this.agentFiles(agent, (...args) => {
         reports.push(args);
         report(...args);
-      };
-      const files: OutputFile[] = [];
-      for (const target of this.split) files.push(...target.emitAgent!(agent, { ...context, report: capture }));
-      this.replace(agent.name, this.groups.get(agent.name), files, written, removed);
-      this.groups.set(agent.name, { agent, files, reports, seen: id });
+      });
+      const previous = this.groups.get(agent.name);
+      // The files the previous version of this agent gave, made again to compare with.
+      const before = new Map(previous?.agent ? this.agentFiles(previous.agent, ignoreReports).map((file) => [file.path, file]) : []);
+      this.replace(agent.name, previous?.paths ?? [], before, files, write, removed);
+      this.groups.set(agent.name, { agent, paths: files.map((file) => file.path), reports, seen: id });
+      if (!sink) emitted.set(agent.name, files);
     }
 
+    const context = { config: this.config, report };
     const shared: OutputFile[] = [MARKER];
     for (const target of this.targets) shared.push(...(this.split.includes(target) ? target.emitShared!(agents, context) : target.emit(agents, context)));
-    this.replace(SHARED, this.groups.get(SHARED), shared, written, removed);
-    this.groups.set(SHARED, { files: shared, reports: [], seen: id });
+    this.replaceShared(SHARED, shared, write, removed);
 
     // package.json last: it lists what the others emit (unless a target made its own).
     const own = this.owners.get(PACKAGE_JSON);
     const pkg = own !== undefined && own !== PACKAGE ? [] : [packageJson(this.config, this.layout, this.targets.map((target) => target.exports?.(agents) ?? {}))];
-    this.replace(PACKAGE, this.groups.get(PACKAGE), pkg, written, removed);
-    this.groups.set(PACKAGE, { files: pkg, reports: [], seen: id });
+    this.replaceShared(PACKAGE, pkg, write, removed);
 
     // Groups are replaced, never changed: this plan's output, whatever later plans do.
     const groups = [...this.groups.values()];
@@ -112,28 +124,51 @@ export class IncrementalEmit {
       written,
       // A path one group left and another took in this plan is written, not removed.
       removed: removed.filter((p) => !this.owners.has(p)).sort(compareCodeUnits),
-      files: () => groups.flatMap((group) => group.files).sort((a, b) => compareCodeUnits(a.path, b.path)),
+      files: () =>
+        groups
+          .flatMap((group) => group.files ?? emitted.get(group.agent!.name) ?? this.agentFiles(group.agent!, ignoreReports))
+          .sort((a, b) => compareCodeUnits(a.path, b.path)),
     };
   }
 
-  /** Put `next` in place of a group's files: what differs is written, what is gone removed. */
-  private replace(key: string, previous: Group | undefined, next: readonly OutputFile[], written: OutputFile[], removed: string[]): void {
-    const before = new Map<string, OutputFile>();
-    for (const file of previous?.files ?? []) before.set(file.path, file);
+  /**
+   * One agent's files from every per-agent target, with memos that keep nothing (util/memo.ts):
+   * kept for every agent, they were most of a watch session's memory (~950 MB of heap at
+   * 10,000 agents, and the garbage collector's work with it). A reused agent needs none of its
+   * files; a changed one has its previous version's made again to compare with.
+   */
+  private agentFiles(agent: Agent, report: TargetReport): OutputFile[] {
+    const context = { config: this.config, report };
+    return withoutRetaining(() => this.split.flatMap((target) => target.emitAgent!(agent, context)));
+  }
+
+  private replaceShared(key: string, files: OutputFile[], write: (file: OutputFile) => void, removed: string[]): void {
+    const previous = this.groups.get(key);
+    const before = new Map((previous?.files ?? []).map((file) => [file.path, file]));
+    this.replace(key, previous?.paths ?? [], before, files, write, removed);
+    this.groups.set(key, { paths: files.map((file) => file.path), files, reports: [], seen: this.plans });
+  }
+
+  /**
+   * Put `next` in place of a group's `paths`: a file that is new, or differs from its version in
+   * `before`, is written; a path not emitted again is removed.
+   */
+  private replace(key: string, paths: readonly string[], before: ReadonlyMap<string, OutputFile>, next: readonly OutputFile[], write: (file: OutputFile) => void, removed: string[]): void {
+    const left = new Set(paths);
     const mine = new Set<string>();
     for (const file of next) {
       const owner = this.owners.get(file.path);
       if (mine.has(file.path) || (owner !== undefined && owner !== key)) throw new Error(`two targets emit ${file.path}`);
       mine.add(file.path);
-      const old = before.get(file.path);
-      before.delete(file.path);
-      if (old === undefined) {
+      const had = left.delete(file.path);
+      if (!had) {
         this.owners.set(file.path, key);
         this.layout.add(file.path);
       }
-      if (old === undefined || !sameOutput(old, file)) written.push(file);
+      const old = before.get(file.path);
+      if (!had || old === undefined || !sameOutput(old, file)) write(file);
     }
-    for (const p of before.keys()) {
+    for (const p of left) {
       this.owners.delete(p);
       this.layout.remove(p);
       removed.push(p);

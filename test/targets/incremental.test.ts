@@ -74,6 +74,9 @@ describe('IncrementalEmit', () => {
     const written = promptEdit.written.map((f) => f.path);
     expect(written).toContain('manifest.json');
     expect(written.filter((p) => p.includes('beta') || p.includes('gamma'))).toEqual([]);
+    // Compared with the previous version's files, made again (none are kept): the declarations did not change.
+    expect(written).toContain('agents/alpha.json');
+    expect(written).not.toContain('agents/alpha.d.ts');
     // The SDK modules read the prompt from the agent module: unchanged.
     expect(written.filter((p) => p.startsWith('claude-agent-sdk'))).toEqual([]);
     expect(promptEdit.removed).toEqual([]);
@@ -97,6 +100,19 @@ describe('IncrementalEmit', () => {
     expect(JSON.parse(disk.get('package.json')!).files).not.toContain('agents');
     step(byName(base));
     expect(JSON.parse(disk.get('package.json')!).files).toContain('agents');
+  });
+
+  it('streams a plan to a sink without keeping its files, and files() makes them again on request', () => {
+    const emitter = new IncrementalEmit(config);
+    const sunk: [string, string][] = [];
+    const plan = emitter.plan(byName(base), () => {}, (file) => sunk.push([file.path, file.contents]));
+    expect(plan.written).toEqual([]);
+    expect(new Map(sunk)).toEqual(fullEmit(byName(base)));
+    expect(plan.files().map((file) => [file.path, file.contents])).toEqual([...fullEmit(byName(base))].sort(([a], [b]) => compareCodeUnits(a, b)));
+    // The state is the same as after a plan that collected its files: the next edit is a patch.
+    const alpha = base.find((a) => a.name === 'alpha')!;
+    const next = emitter.plan(byName(base.map((a) => (a === alpha ? edited(a, { prompt: 'Streamed.\n' }) : a))), () => {});
+    expect(next.written.map((f) => f.path).filter((p) => p.startsWith('agents/')).sort(compareCodeUnits)).toEqual(['agents/alpha.cjs', 'agents/alpha.js', 'agents/alpha.json']);
   });
 
   it("replays a reused agent's reports, so its messages are the same on every rebuild", () => {
