@@ -69,7 +69,8 @@ export class IncrementalEmit {
   /**
    * The changes that bring outDir from the last plan's output to these agents' (sorted by
    * name). With `sink`, the files to write go there as they are made and are not kept
-   * (`written` is empty): a first plan writing outDir whole never holds all of it.
+   * (`written` is empty): a first plan writing outDir whole never holds all of it. Only a
+   * new emitter's plan has every file, so only such a plan can write outDir whole this way.
    */
   plan(agents: readonly Agent[], report: TargetReport, sink?: (file: OutputFile) => void): OutputPlan {
     const id = ++this.plans;
