@@ -21,6 +21,11 @@ export interface BuildResult extends CompileResult {
   write?: WriteResult;
   /** Set with `check`: how outDir differs from a fresh build. */
   check?: OutputDiff & { upToDate: boolean };
+  /**
+   * The text of a source line a diagnostic points at, when known without reading the file:
+   * an up-to-date build keeps the lines of its errors and warnings (reporters' code frames).
+   */
+  sourceLine?: (file: string, line: number) => string | undefined;
 }
 
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {

@@ -334,7 +334,9 @@ class IncrementalBuilder implements Builder {
       sources.push([file.path, stat[0], stat[1], entry.sha256]);
     }
     try {
-      writeRecord(cacheFolder, recordOf(summary.result, { cacheFolder, version: this.version, configHash: this.configHash, startedAt, sources }));
+      const record = recordOf(summary.result, { cacheFolder, version: this.version, configHash: this.configHash, startedAt, sources });
+      // No record (an output path with a newline): the next build is a normal, cached one.
+      if (record) writeRecord(cacheFolder, record);
     } catch (error) {
       // Without a record the next build is a normal (cached) one: slower, never wrong.
       this.emit('error', { error: new Error(`Cannot write the build record in ${cacheFolder}: ${(error as Error).message}`) });

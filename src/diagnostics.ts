@@ -67,11 +67,19 @@ function withOffset(point: Point): Point {
   return { line: point.line, column: point.column };
 }
 
-export function severityOfMessage(message: VFileMessage): Severity {
+export function severityOfMessage(message: Pick<MessageFields, 'fatal'>): Severity {
   return message.fatal === true ? 'error' : message.fatal === false ? 'warning' : 'info';
 }
 
-export function toDiagnostic(message: VFileMessage, filePath: string): Diagnostic {
+/** A VFileMessage, or the same fields as a build record keeps them. */
+export interface MessageFields {
+  reason: string;
+  place?: VFileMessage['place'];
+  ruleId?: string | undefined;
+  fatal?: boolean | null | undefined;
+}
+
+export function toDiagnostic(message: MessageFields, filePath: string): Diagnostic {
   const start = message.place && 'start' in message.place ? message.place.start : message.place;
   const end = message.place && 'end' in message.place ? message.place.end : undefined;
   return {
@@ -126,7 +134,7 @@ export function countErrors(files: readonly VFile[]): number {
   return errors;
 }
 
-function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return compareCodeUnits(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || compareCodeUnits(a.ruleId, b.ruleId);
 }
 

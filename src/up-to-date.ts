@@ -9,14 +9,14 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { BuildResult } from './build.js';
-import { decodeMessages, encodeMessages, filesUnchanged, foldersUnchanged, RACY_WINDOW_MS, readRecord, RECORD_FORMAT, stampFiles, stampFolders, writeRecord, type BuildRecord, type SourceStamp } from './build-record.js';
-import { loadCacheSync, restoreEntry, serializeMessages, shardFileName, SHARDS, textOf, withText } from './cache.js';
+import { decodeMessages, encodeMessages, joinOutputs, splitOutputs, filesUnchanged, foldersUnchanged, RACY_WINDOW_MS, readRecord, RECORD_FORMAT, stampFiles, stampFolders, writeRecord, type BuildRecord, type SourceStamp } from './build-record.js';
+import { loadCacheSync, restoreEntry, serializeMessages, shardFileName, SHARDS, textOf, withText, type SerializedMessage } from './cache.js';
 import type { ResolvedConfig } from './config/schema.js';
-import { collectDiagnostics } from './diagnostics.js';
+import { compareDiagnostics, toDiagnostic, type Diagnostic } from './diagnostics.js';
 import type { Agent } from './ir.js';
 import { discover, type SourcePath } from './pipeline/discover.js';
 import { withHash } from './targets/json.js';
-import { compareCodeUnits } from './util/text.js';
+import { compareCodeUnits, lineAt } from './util/text.js';
 import { defineLazy } from './util/memo.js';
 import { MARKER_FILE, readOutput } from './write.js';
 
@@ -68,32 +68,38 @@ export async function findUpToDate(key: RecordKey): Promise<{ result: BuildResul
     }
   }
 
-  // Each source gets a VFile with the messages it had; its text is read only if asked for.
+  // The diagnostics straight from the record; a VFile per source only if asked for (10,000
+  // VFiles and 13,000 messages are most of what such a build would allocate).
   const messages = decodeMessages(record.messages);
-  const files = sources.map((source) => {
-    const file = restoreEntry({ path: source.path, sha256: '', messages: messages.get(source.path) ?? [], agent: undefined }).file;
-    lazyValue(file, source.absolutePath);
-    return file;
-  });
   const result = {
-    files,
-    diagnostics: collectDiagnostics(files),
+    diagnostics: diagnosticsOf(sources, messages),
     errorCount: record.errorCount,
     warningCount: record.warningCount,
     config,
     outDir,
-    write: { written: [], unchanged: [...record.outputs], removed: [], changed: false },
+    write: { written: [], removed: [], changed: false },
+    sourceLine: (file: string, line: number) => record.lines[file]?.[line],
   } as unknown as BuildResult;
+  defineLazy(result, 'files', () =>
+    sources.map((source) => {
+      const file = restoreEntry({ path: source.path, sha256: '', messages: messages.get(source.path) ?? [], agent: undefined }).file;
+      lazyValue(file, source.absolutePath);
+      return file;
+    }),
+  );
   defineLazy(result, 'agents', () => agentsFromCache(cacheFolder, version, configHash, sources));
-  defineLazy(result, 'output', () => readOutput(outDir, record.outputs));
+  defineLazy(result.write!, 'unchanged', () => splitOutputs(record.outputs));
+  defineLazy(result, 'output', () => readOutput(outDir, result.write!.unchanged));
   return { result, sources: sources.length, agents: record.agents };
 }
 
-/** The record of a build that wrote outDir (or found it current), after the cache was saved. */
-export function recordOf(result: BuildResult, facts: { cacheFolder: string; version: string; configHash: string; startedAt: number; sources: SourceStamp[] }): BuildRecord {
+/** The record of a build that wrote outDir (or found it current), after the cache was saved; undefined if it cannot have one. */
+export function recordOf(result: BuildResult, facts: { cacheFolder: string; version: string; configHash: string; startedAt: number; sources: SourceStamp[] }): BuildRecord | undefined {
   const outDir = path.resolve(result.config.root, result.config.outDir);
   // The written and unchanged files are every output (reading result.output would read them back).
-  const outputs = [...(result.write?.written ?? []), ...(result.write?.unchanged ?? [])].sort(compareCodeUnits);
+  const paths = [...(result.write?.written ?? []), ...(result.write?.unchanged ?? [])].sort(compareCodeUnits);
+  const outputs = joinOutputs(paths);
+  if (outputs === undefined) return undefined;
   return {
     format: RECORD_FORMAT,
     version: facts.version,
@@ -101,14 +107,46 @@ export function recordOf(result: BuildResult, facts: { cacheFolder: string; vers
     outDir,
     startedAt: facts.startedAt,
     sources: facts.sources,
-    folders: stampFolders(outDir, outputs),
+    folders: stampFolders(outDir, paths),
     shards: stampFiles(facts.cacheFolder, Array.from({ length: SHARDS }, (_, shard) => shardFileName(shard))),
     outputs,
     messages: encodeMessages(result.files.filter((file) => file.messages.length > 0).map((file) => [file.path, serializeMessages(file.messages)] as const)),
+    lines: linesOf(result.files),
     agents: result.agents.length,
     errorCount: result.errorCount,
     warningCount: result.warningCount,
   };
+}
+
+/** Lines longer than this are not recorded (a code frame of one is read from the file). */
+const MAX_RECORDED_LINE = 2000;
+
+/** The lines the files' errors and warnings point at (see BuildRecord.lines). */
+function linesOf(files: readonly VFile[]): BuildRecord['lines'] {
+  const lines: BuildRecord['lines'] = {};
+  for (const file of files) {
+    if (typeof file.value !== 'string') continue;
+    for (const message of file.messages) {
+      const line = message.place && 'start' in message.place ? message.place.start.line : message.place?.line;
+      if (message.fatal === undefined || line === undefined) continue;
+      const text = lineAt(file.value, line);
+      if (text !== undefined && text.length <= MAX_RECORDED_LINE) (lines[file.path] ??= {})[line] = text;
+    }
+  }
+  return lines;
+}
+
+/** The recorded messages as Diagnostics, ordered as collectDiagnostics orders a build's (sources come sorted). */
+function diagnosticsOf(sources: readonly SourcePath[], messages: ReadonlyMap<string, SerializedMessage[]>): Diagnostic[] {
+  const all: Diagnostic[] = [];
+  for (const source of sources) {
+    const list = messages.get(source.path);
+    if (!list) continue;
+    const start = all.length;
+    for (const m of list) all.push(toDiagnostic(m, source.path));
+    if (all.length - start > 1) all.splice(start, all.length - start, ...all.slice(start).sort(compareDiagnostics));
+  }
+  return all;
 }
 
 /** file.value becomes the source's text (as read at build time) on first access. */

@@ -81,6 +81,22 @@ describe('build record', () => {
     expect(await cli(root, 'build', '--reporter', 'json')).toEqual(await cli(root, 'build', '--no-cache', '--reporter', 'json'));
   });
 
+  it('an up-to-date build takes its code frames from the record, not from the sources', async () => {
+    const root = await makeProject({ ...FILES, 'agents/d.md': '---\nname: delta\ndescription: Helps\ntools: Read, Nope\n---\nYou are delta.\n' }, ALL_TARGETS);
+    // Sources older than the racy window, so the record vouches for them by size and mtime alone.
+    const past = Math.floor(Date.now() / 1000) - 60;
+    for (const name of Object.keys(FILES).concat('agents/d.md')) await utimes(path.join(root, name), past, past);
+    const cold = await cli(root, 'build');
+    expect(cold.stderr).toContain('tools: Read, Nope');
+    const warm = await buildOnce(root);
+    expect(warm.fromRecord).toBe(true);
+    expect(warm.summary.result.sourceLine?.('agents/d.md', 4)).toBe('tools: Read, Nope');
+    // The same bytes count, mtime kept: the record's line is what the build saw, and what it prints.
+    await sameSizeEdit(path.join(root, 'agents/d.md'), 'tools: Read, Nope', 'tools: Read, Nape');
+    const again = await cli(root, 'build');
+    expect(again).toEqual(cold);
+  });
+
   it('a source edited within the racy window is hashed again, even with its old size and mtime', async () => {
     const root = await makeProject(FILES);
     const now = Math.floor(Date.now() / 1000);

@@ -27,7 +27,9 @@ export interface PrintOptions {
 export function printResult(result: BuildResult, reporter: ReporterName, io: CliIO, options: PrintOptions = {}): void {
   const { notes = [], extra = {}, verbose = false } = options;
   const agents = options.agentCount ?? result.agents.length;
-  const input = { agents, files: result.files, diagnostics: result.diagnostics, errorCount: result.errorCount, warningCount: result.warningCount, notes, verbose };
+  // result.files only if a reporter needs them: an up-to-date build makes them on demand.
+  const input: ReportInput = { agents, files: () => result.files, diagnostics: result.diagnostics, errorCount: result.errorCount, warningCount: result.warningCount, notes, verbose };
+  if (result.sourceLine) input.sourceLine = result.sourceLine;
   printReport(input, reporter, io, extra, result.config.root);
 }
 

@@ -14,7 +14,10 @@ export const REPORTERS: readonly ReporterName[] = ['pretty', 'json', 'github'];
 
 export interface ReportInput {
   agents: number;
-  files: readonly VFile[];
+  /** The files (for code frames' text); a function when making them costs (an up-to-date build). */
+  files: readonly VFile[] | (() => readonly VFile[]);
+  /** A source line known without the file's text (see BuildResult.sourceLine). */
+  sourceLine?: (file: string, line: number) => string | undefined;
   diagnostics: readonly Diagnostic[];
   errorCount: number;
   warningCount: number;
@@ -35,7 +38,7 @@ export function summaryLine(input: Pick<ReportInput, 'agents' | 'errorCount' | '
  */
 export function formatPretty(input: ReportInput, options: { color: boolean; verbose?: boolean }): string {
   const shown = options.verbose ? input.diagnostics : input.diagnostics.filter((d) => d.severity !== 'info');
-  const text = formatDiagnosticsPretty(shown, input.files, options);
+  const text = formatDiagnosticsPretty(shown, input.files, { ...options, ...(input.sourceLine ? { sourceLine: input.sourceLine } : {}) });
   const hidden = shown.length === input.diagnostics.length ? '' : hiddenInfos(input.diagnostics);
   const parts = [text, ...(input.notes ?? []), hidden, summaryLine(input)].filter((part) => part !== '');
   return `${parts.join('\n\n').replace(/\n\n(?=[^\n]*$)/, '\n')}\n`;

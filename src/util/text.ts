@@ -29,3 +29,15 @@ export function codePointLength(text: string): number {
   // strings, which V8 stores one byte per character), unlike a charCodeAt loop.
   return text.length - (text.match(SURROGATE_PAIR)?.length ?? 0);
 }
+
+/** Line `n` (1-based) of the text, without its newline, found without splitting all of it. */
+export function lineAt(text: string, n: number): string | undefined {
+  let start = 0;
+  for (let i = 1; i < n; i++) {
+    const next = text.indexOf('\n', start);
+    if (next === -1) return undefined;
+    start = next + 1;
+  }
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end === -1 ? text.length : end);
+}
