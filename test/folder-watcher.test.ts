@@ -8,12 +8,11 @@ import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:
 import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createBuilder, type Builder, type BuildSummary, type WatchHandle } from '../src/builder.js';
-import { compile } from '../src/compile.js';
-import { loadConfig } from '../src/config/load.js';
+import { createBuilder, type WatchHandle } from '../src/builder.js';
 import { discover } from '../src/pipeline/discover.js';
 import { FolderWatcher, type FolderEvent } from '../src/watch/folder-watcher.js';
 import { cleanupTempDirs, makeProject, snapshotDir, tempDir } from './helpers/project.js';
+import { agentNames, buildWhere, expectFresh, startWatching } from './helpers/watch.js';
 
 // The real discover, counted: a save must not rediscover every source.
 vi.mock('../src/pipeline/discover.js', async (importOriginal) => {
@@ -221,31 +220,12 @@ describe('watch mode with the folder watcher', () => {
   });
 
   async function watchProject(files: Record<string, string>, options: { usePolling?: boolean } = {}) {
-    const root = await makeProject(files);
-    const builder = createBuilder({ cwd: root, debounceMs: 10, ...options });
-    const first = builder.once('build:end');
-    open.push(await builder.watch());
-    await first;
-    return { root, builder, dist: path.join(root, 'dist') };
+    const watching = await startWatching(files, { builder: options });
+    open.push(watching.handle);
+    return watching;
   }
 
-  function buildWhere(builder: Builder, predicate: (summary: BuildSummary) => boolean): Promise<BuildSummary> {
-    return new Promise((resolve) => {
-      const off = builder.on('build:end', (summary) => {
-        if (!predicate(summary)) return;
-        off();
-        resolve(summary);
-      });
-    });
-  }
-
-  const names = (summary: BuildSummary) => summary.result.agents.map((a) => a.name);
-
-  async function expectFresh(root: string): Promise<void> {
-    const result = await compile(await loadConfig({ cwd: root }));
-    expect(result.errorCount).toBe(0);
-    expect(await snapshotDir(path.join(root, 'dist'))).toEqual(Object.fromEntries(result.output.map((f) => [f.path, f.contents])));
-  }
+  const names = agentNames;
 
   it('a save by rename rebuilds that agent without rediscovering the sources', async () => {
     const { root, builder } = await watchProject({ 'agents/a.md': GOOD('alpha'), 'agents/b.md': GOOD('beta') });

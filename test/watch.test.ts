@@ -5,12 +5,10 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createBuilder, type Builder, type BuildSummary, type WatchHandle } from '../src/builder.js';
+import { createBuilder, type Builder, type WatchHandle } from '../src/builder.js';
 import { runCli } from '../src/cli/main.js';
-import { compile } from '../src/compile.js';
-import { loadConfig } from '../src/config/load.js';
-import type { ResolvedConfig } from '../src/config/schema.js';
 import { cleanupTempDirs, makeProject, snapshotDir } from './helpers/project.js';
+import { agentNames, buildWhere, expectFresh, startWatching } from './helpers/watch.js';
 
 const GOOD = (name: string, description = `Helps with ${name}`) => `---\nname: ${name}\ndescription: ${description}\ntools: Read, Grep\nmodel: inherit\n---\nYou are ${name}.\n`;
 
@@ -21,38 +19,12 @@ afterEach(async () => {
 afterAll(cleanupTempDirs);
 
 async function watchProject(files: Record<string, string>, config?: Parameters<typeof makeProject>[1]) {
-  const root = await makeProject(files, config);
-  const builder = createBuilder({ cwd: root, debounceMs: 10 });
-  const first = builder.once('build:end');
-  const handle = await builder.watch();
-  open.push({ builder, handle });
-  await first;
-  return { root, builder, dist: path.join(root, 'dist') };
+  const watching = await startWatching(files, { config });
+  open.push(watching);
+  return watching;
 }
 
-/** The first build:end (from now on) that satisfies the predicate. */
-function buildWhere(builder: Builder, predicate: (summary: BuildSummary) => boolean): Promise<BuildSummary> {
-  return new Promise((resolve) => {
-    const off = builder.on('build:end', (summary) => {
-      if (!predicate(summary)) return;
-      off();
-      resolve(summary);
-    });
-  });
-}
-
-const names = (summary: BuildSummary) => summary.result.agents.map((a) => a.name);
-
-/** What a fresh, full, cache-less build of the project writes (marker included). */
-async function freshDist(root: string, config?: ResolvedConfig): Promise<Record<string, string>> {
-  const result = await compile(config ?? (await loadConfig({ cwd: root })));
-  expect(result.errorCount).toBe(0);
-  return Object.fromEntries(result.output.map((f) => [f.path, f.contents]));
-}
-
-async function expectFresh(root: string, config?: ResolvedConfig): Promise<void> {
-  expect(await snapshotDir(path.join(root, 'dist'))).toEqual(await freshDist(root, config));
-}
+const names = agentNames;
 
 describe('watch mode', () => {
   it('edit: re-reads only the edited file and updates dist/', async () => {
