@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import type { BuildResult } from './build.js';
 import { removeRecord, writeRecord, type SourceStamp } from './build-record.js';
 import { findUpToDate, recordOf } from './up-to-date.js';
@@ -366,6 +366,8 @@ class IncrementalBuilder implements Builder {
     const polling = this.options.usePolling ?? false;
     const sourceFolders = polling ? [] : this.sourceFolders();
     const chokidarPaths = polling ? paths : this.configPaths();
+    // Loaded here: a one-shot build never needs it.
+    const { watch: chokidarWatch } = await import('chokidar');
     this.watcher = chokidarWatch(chokidarPaths, {
       ignoreInitial: true,
       // Editors that save by rename produce unlink + add; the debounce merges them, so no extra wait.

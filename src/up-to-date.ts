@@ -15,7 +15,7 @@ import type { ResolvedConfig } from './config/schema.js';
 import { compareDiagnostics, toDiagnostic, type Diagnostic } from './diagnostics.js';
 import type { Agent } from './ir.js';
 import { discover, type SourcePath } from './pipeline/discover.js';
-import { withHash } from './targets/json.js';
+import { withHash } from './targets/agent-hash.js';
 import { compareCodeUnits, lineAt } from './util/text.js';
 import { defineLazy } from './util/memo.js';
 import { MARKER_FILE, readOutput } from './write.js';

@@ -3,31 +3,17 @@
  * of every agent without its prompt (the prompts are most of the bytes; a consumer that needs
  * one reads the agent's `file`), with its JSON Schema.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { MANIFEST_SCHEMA_VERSION, ManifestSchema, type Agent, type Manifest, type ManifestEntry } from '../ir.js';
-import type { AgentDraft } from '../pipeline/analyze.js';
 import { memoByIdentity } from '../util/memo.js';
+import { sha256 } from './agent-hash.js';
 import { outputFromChunks, type OutputFile, type Target } from './types.js';
+
+// The hashes live in ./agent-hash.ts (no zod: an up-to-date build uses them); callers know them from here.
+export { sha256, withHash } from './agent-hash.js';
 
 export function toJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-/**
- * Stamp an agent with the hash of its own record. Memoized by draft: the watch-mode builder
- * hands back the same (never mutated) draft for every unchanged file, so an edit costs one
- * hash, not ten thousand, and the agent keeps its identity for the memos below.
- */
-const stamped = new WeakMap<AgentDraft, Agent>();
-export function withHash(draft: AgentDraft): Agent {
-  let agent = stamped.get(draft);
-  if (!agent) stamped.set(draft, (agent = { ...draft, hash: sha256(JSON.stringify(draft)) }));
-  return agent;
 }
 
 /** Where an agent's full record is, relative to outDir (and to manifest.json). */
