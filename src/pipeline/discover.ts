@@ -23,8 +23,10 @@ export async function discover(config: Pick<ResolvedConfig, 'root' | 'include' |
     followSymbolicLinks: false,
     expandDirectories: false,
   });
-  return found
-    .map((p) => p.split(path.sep).join('/'))
-    .sort(compareCodeUnits)
-    .map((p) => ({ path: p, absolutePath: path.join(config.root, p) }));
+  const posix = path.sep === '/' ? found : found.map((p) => p.split(path.sep).join('/'));
+  // path.join normalizes every path (~40 ms at 10,000 sources, on every up-to-date check);
+  // a glob's plain relative path only needs the root in front.
+  const root = config.root.endsWith(path.sep) ? config.root : config.root + path.sep;
+  const absolute = (p: string) => (/(^|\/)\.\.?(\/|$)/.test(p) ? path.join(config.root, p) : root + (path.sep === '/' ? p : p.split('/').join(path.sep)));
+  return posix.sort(compareCodeUnits).map((p) => ({ path: p, absolutePath: absolute(p) }));
 }
