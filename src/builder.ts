@@ -17,7 +17,7 @@ import { findUpToDate, recordOf } from './up-to-date.js';
 import { cacheFolderFor, defaultCacheDir, entryOf, hashConfig, loadCache, restoreEntry, saveCache, shardOf, SHARDS, textOf, withText, type CacheEntry, type CacheLoadStatus } from './cache.js';
 import { CONFIG_FILES, ConfigError, loadConfig, type LoadConfigOptions } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
-import type { Diagnostic } from './diagnostics.js';
+import { countErrors, type Diagnostic } from './diagnostics.js';
 import type { Agent } from './ir.js';
 import type { AnalyzedFile } from './pipeline/analyze.js';
 import { discover, type SourcePath } from './pipeline/discover.js';
@@ -27,7 +27,7 @@ import type { CompileResult } from './compile.js';
 import type { OutputFile } from './targets/types.js';
 import type { IncrementalEmit, OutputPlan } from './targets/incremental.js';
 import { writeChanges } from './write-changes.js';
-import { MARKER_CONTENTS, MARKER_FILE, openOutput, readOutput, type WriteResult } from './write.js';
+import { MARKER_FILE, MARKER_OUTPUT, openOutput, readOutput, type WriteResult } from './write.js';
 import { defineLazy } from './util/memo.js';
 import { mapLimit } from './util/map-limit.js';
 import { FolderWatcher } from './watch/folder-watcher.js';
@@ -129,7 +129,7 @@ export interface Builder {
 const READ_CONCURRENCY = 64;
 
 /**
- * The compiler proper (remark, yaml, the targets, esbuild), loaded on first use: a build that
+ * The compiler proper (remark, yaml, the targets), loaded on first use: a build that
  * finds outDir up to date never needs it, and loading it is a large part of such a build.
  */
 let compiler:
@@ -196,7 +196,6 @@ class IncrementalBuilder implements Builder {
    * undefined when unknown: then the next build writes outDir whole.
    */
   private lastOutput: { emitter: IncrementalEmit; outDir: string } | undefined;
-  private lastOutDir: string | undefined;
   private agentHashes = new Map<string, string>();
   private buildCount = 0;
   /** chokidar: the config file(s) and the files they import; with `usePolling`, the sources too. */
@@ -259,6 +258,11 @@ class IncrementalBuilder implements Builder {
     }
   }
 
+  /** One `diagnostic` event per message (13,000 at 10k agents): the loop only when someone listens. */
+  private emitDiagnostics(diagnostics: readonly Diagnostic[]): void {
+    if (this.listeners.get('diagnostic')?.size) for (const diagnostic of diagnostics) this.emit('diagnostic', diagnostic);
+  }
+
   async build(): Promise<BuildSummary> {
     return this.exclusive(async () => {
       if (!this.options.config) await this.applyConfig(await loadConfig({ ...this.options, cache: this.useCache }));
@@ -307,7 +311,7 @@ class IncrementalBuilder implements Builder {
       upToDate: true,
       result,
     };
-    for (const diagnostic of result.diagnostics) this.emit('diagnostic', diagnostic);
+    this.emitDiagnostics(result.diagnostics);
     this.emit('build:end', summary);
     return summary;
   }
@@ -432,11 +436,9 @@ class IncrementalBuilder implements Builder {
 
   private async applyConfig(config: ResolvedConfig): Promise<boolean> {
     const hash = await hashConfig(config);
-    const outDirChanged = this.currentConfig !== undefined && path.resolve(config.root, config.outDir) !== this.lastOutDir;
     this.currentConfig = config;
     this.configDeps = new Set(config.dependencies.map((d) => path.resolve(d)));
     if (config.file) this.configDeps.add(path.resolve(config.file));
-    if (outDirChanged) this.lastOutput = undefined;
     if (hash === this.configHash) return false;
     this.configHash = hash;
     // The emitter's targets and package come from the old config.
@@ -556,7 +558,6 @@ class IncrementalBuilder implements Builder {
       this.lastOutput = { emitter, outDir };
     }
     if (write) {
-      this.lastOutDir = outDir;
       result.write = write;
       written = write.written;
       removed = write.removed;
@@ -601,8 +602,7 @@ class IncrementalBuilder implements Builder {
       upToDate,
       result,
     };
-    // One event per message (13,000 at 10k agents): the loop only when someone listens.
-    if (this.listeners.get('diagnostic')?.size) for (const diagnostic of compiled.diagnostics) this.emit('diagnostic', diagnostic);
+    this.emitDiagnostics(compiled.diagnostics);
     this.emit('build:end', summary);
     return summary;
   }
@@ -635,11 +635,11 @@ class IncrementalBuilder implements Builder {
     const compileTo = (sink: (file: OutputFile) => void): CompileResult & { plan?: OutputPlan } =>
       emitter ? compileAnalyzedWith(analyzed, config, emitter, sink) : compileAnalyzedTo(analyzed, config, sink);
     // Nothing will be emitted: do not open (or judge) outDir.
-    if (analyzed.some((entry) => entry.file.messages.some((m) => m.fatal === true))) return { compiled: compileTo(() => {}), write: undefined };
+    if (countErrors(analyzed.map((entry) => entry.file)) > 0) return { compiled: compileTo(() => {}), write: undefined };
     if (this.useCache) this.forgetRecord();
     const writer = await openOutput(outDir);
     try {
-      if (!emitter) writer.add({ path: MARKER_FILE, contents: MARKER_CONTENTS });
+      if (!emitter) writer.add(MARKER_OUTPUT);
       const compiled = compileTo((file) => writer.add(file));
       if (compiled.errorCount > 0) {
         await writer.abort();

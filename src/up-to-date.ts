@@ -111,7 +111,7 @@ export function recordOf(result: BuildResult, facts: { cacheFolder: string; vers
     shards: stampFiles(facts.cacheFolder, Array.from({ length: SHARDS }, (_, shard) => shardFileName(shard))),
     outputs,
     messages: encodeMessages(result.files.filter((file) => file.messages.length > 0).map((file) => [file.path, serializeMessages(file.messages)] as const)),
-    lines: linesOf(result.files),
+    lines: linesOf(result),
     agents: result.agents.length,
     errorCount: result.errorCount,
     warningCount: result.warningCount,
@@ -121,17 +121,15 @@ export function recordOf(result: BuildResult, facts: { cacheFolder: string; vers
 /** Lines longer than this are not recorded (a code frame of one is read from the file). */
 const MAX_RECORDED_LINE = 2000;
 
-/** The lines the files' errors and warnings point at (see BuildRecord.lines). */
-function linesOf(files: readonly VFile[]): BuildRecord['lines'] {
+/** The lines the build's errors and warnings point at (see BuildRecord.lines). */
+function linesOf(result: Pick<BuildResult, 'files' | 'diagnostics'>): BuildRecord['lines'] {
+  const shown = result.diagnostics.filter((d) => d.severity !== 'info' && d.line !== null);
+  const texts = new Map(result.files.map((file) => [file.path, file.value]));
   const lines: BuildRecord['lines'] = {};
-  for (const file of files) {
-    if (typeof file.value !== 'string') continue;
-    for (const message of file.messages) {
-      const line = message.place && 'start' in message.place ? message.place.start.line : message.place?.line;
-      if (message.fatal === undefined || line === undefined) continue;
-      const text = lineAt(file.value, line);
-      if (text !== undefined && text.length <= MAX_RECORDED_LINE) (lines[file.path] ??= {})[line] = text;
-    }
+  for (const d of shown) {
+    const value = texts.get(d.file);
+    const text = typeof value === 'string' ? lineAt(value, d.line!) : undefined;
+    if (text !== undefined && text.length <= MAX_RECORDED_LINE) (lines[d.file] ??= {})[d.line!] = text;
   }
   return lines;
 }
@@ -140,11 +138,8 @@ function linesOf(files: readonly VFile[]): BuildRecord['lines'] {
 function diagnosticsOf(sources: readonly SourcePath[], messages: ReadonlyMap<string, SerializedMessage[]>): Diagnostic[] {
   const all: Diagnostic[] = [];
   for (const source of sources) {
-    const list = messages.get(source.path);
-    if (!list) continue;
-    const start = all.length;
-    for (const m of list) all.push(toDiagnostic(m, source.path));
-    if (all.length - start > 1) all.splice(start, all.length - start, ...all.slice(start).sort(compareDiagnostics));
+    const list = messages.get(source.path) ?? [];
+    all.push(...list.map((m) => toDiagnostic(m, source.path)).sort(compareDiagnostics));
   }
   return all;
 }

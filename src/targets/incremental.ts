@@ -17,8 +17,8 @@ import type { ResolvedConfig } from '../config/schema.js';
 import type { Agent } from '../ir.js';
 import { withoutRetaining } from '../util/memo.js';
 import { compareCodeUnits } from '../util/text.js';
-import { MARKER_CONTENTS, MARKER_FILE } from '../write.js';
-import { resolveTargets } from './index.js';
+import { MARKER_OUTPUT } from '../write.js';
+import { perAgentTargets, resolveTargets, sharedFiles, targetExports } from './index.js';
 import { PACKAGE_JSON, PackageLayout, packageJson } from './package.js';
 import { sameOutput, type OutputFile, type Target, type TargetReport } from './types.js';
 
@@ -48,7 +48,6 @@ interface Group {
 /** Group keys that no agent name can be (names are validated: no NUL). */
 const SHARED = '\u0000shared';
 const PACKAGE = '\u0000package';
-const MARKER: OutputFile = { path: MARKER_FILE, contents: MARKER_CONTENTS };
 const ignoreReports: TargetReport = () => {};
 
 export class IncrementalEmit {
@@ -63,7 +62,7 @@ export class IncrementalEmit {
 
   constructor(private readonly config: ResolvedConfig) {
     this.targets = resolveTargets(config);
-    this.split = this.targets.filter((target) => target.emitAgent && target.emitShared);
+    this.split = perAgentTargets(this.targets);
   }
 
   /**
@@ -110,13 +109,12 @@ export class IncrementalEmit {
     }
 
     const context = { config: this.config, report };
-    const shared: OutputFile[] = [MARKER];
-    for (const target of this.targets) shared.push(...(this.split.includes(target) ? target.emitShared!(agents, context) : target.emit(agents, context)));
+    const shared = [MARKER_OUTPUT, ...sharedFiles(this.targets, this.split, agents, context)];
     this.replaceShared(SHARED, shared, write, removed);
 
     // package.json last: it lists what the others emit (unless a target made its own).
     const own = this.owners.get(PACKAGE_JSON);
-    const pkg = own !== undefined && own !== PACKAGE ? [] : [packageJson(this.config, this.layout, this.targets.map((target) => target.exports?.(agents) ?? {}))];
+    const pkg = own !== undefined && own !== PACKAGE ? [] : [packageJson(this.config, this.layout, targetExports(this.targets, agents))];
     this.replaceShared(PACKAGE, pkg, write, removed);
 
     // Groups are replaced, never changed: this plan's output, whatever later plans do.

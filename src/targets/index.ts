@@ -8,7 +8,7 @@ import type { BuiltinTargetName } from './names.js';
 import { PackageLayout, packageJson, PACKAGE_JSON } from './package.js';
 import { tsTarget } from './ts.js';
 import { withoutRetaining } from '../util/memo.js';
-import type { OutputFile, Target, TargetReport } from './types.js';
+import type { EmitContext, OutputFile, PackageExport, Target, TargetReport } from './types.js';
 
 export const BUILTIN_TARGETS: Readonly<Record<BuiltinTargetName, Target>> = {
   json: jsonTarget,
@@ -19,6 +19,21 @@ export const BUILTIN_TARGETS: Readonly<Record<BuiltinTargetName, Target>> = {
 
 export function resolveTargets(config: Pick<ResolvedConfig, 'targets'>): Target[] {
   return config.targets.map((target) => (typeof target === 'string' ? BUILTIN_TARGETS[target] : target));
+}
+
+/** The targets that emit agent by agent (they have both emitAgent and emitShared). */
+export function perAgentTargets(targets: readonly Target[]): Target[] {
+  return targets.filter((target) => target.emitAgent && target.emitShared);
+}
+
+/** The files that depend on several agents: the shared files of per-agent targets, and the whole output of the others. */
+export function sharedFiles(targets: readonly Target[], perAgent: readonly Target[], agents: readonly Agent[], context: EmitContext): OutputFile[] {
+  return targets.flatMap((target) => (perAgent.includes(target) ? target.emitShared!(agents, context) : target.emit(agents, context)));
+}
+
+/** What each target adds to package.json's `exports`. */
+export function targetExports(targets: readonly Target[], agents: readonly Agent[]): Record<string, PackageExport>[] {
+  return targets.map((target) => target.exports?.(agents) ?? {});
 }
 
 /**
@@ -49,15 +64,12 @@ export function emitTargetsTo(agents: readonly Agent[], config: ResolvedConfig, 
     if (file.path === PACKAGE_JSON) ownPackageJson = true;
     sink(file);
   };
-  const split = targets.filter((target) => target.emitAgent && target.emitShared);
+  const split = perAgentTargets(targets);
   const perAgent = () => {
     for (const agent of agents) for (const target of split) for (const file of target.emitAgent!(agent, context)) put(file);
   };
   if (options.retain) perAgent();
   else withoutRetaining(perAgent);
-  for (const target of targets) {
-    const files = split.includes(target) ? target.emitShared!(agents, context) : target.emit(agents, context);
-    for (const file of files) put(file);
-  }
-  if (!ownPackageJson) put(packageJson(config, layout, targets.map((target) => target.exports?.(agents) ?? {})));
+  for (const file of sharedFiles(targets, split, agents, context)) put(file);
+  if (!ownPackageJson) put(packageJson(config, layout, targetExports(targets, agents)));
 }
