@@ -2,7 +2,8 @@
 export { build, type BuildOptions, type BuildResult } from './build.js';
 export { createBuilder, type Builder, type BuilderOptions, type BuilderEvents, type BuilderEventName, type BuildSummary, type BuildReason, type WatchHandle } from './builder.js';
 export { compile, type CompileResult } from './compile.js';
-export { ConfigError, loadConfig, resolveConfig, CONFIG_FILES } from './config/load.js';
+export { ConfigError, loadConfig, CONFIG_FILES } from './config/load.js';
+export { resolveConfig } from './config/resolve.js';
 export { defineConfig, ConfigSchema, type UserConfig, type ResolvedConfig } from './config/schema.js';
 export type { Diagnostic } from './diagnostics.js';
 export { AgentSchema, ManifestSchema, type Agent, type AgentExample, type Manifest } from './ir.js';

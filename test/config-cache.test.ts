@@ -24,7 +24,7 @@ async function project(): Promise<string> {
 
 const load = (root: string, cache = true) => loadConfig({ cwd: root, cache });
 const recordOf = (root: string) => {
-  const file = readdirSync(path.join(root, CACHE)).find((name) => name.startsWith('config-'))!;
+  const file = readdirSync(path.join(root, CACHE)).find((name) => name.startsWith('config-') && !name.endsWith('.values.json'))!;
   return path.join(root, CACHE, file);
 };
 /** Change what the cached bundle returns, leaving its key alone. */

@@ -11,9 +11,10 @@ import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
-import { z } from 'zod';
 import { ConfigError } from './error.js';
-import { ConfigSchema, type ResolvedConfig } from './schema.js';
+import { placeConfig, type ConfigValues } from './place.js';
+import type { ResolvedConfig } from './schema.js';
+import { recallValidated, rememberValidated } from './validated-memo.js';
 import { VERSION } from '../version.js';
 
 export const CONFIG_FILES = ['agents.config.ts', 'agents.config.mts', 'agents.config.js', 'agents.config.mjs'] as const;
@@ -44,25 +45,21 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
   } else {
     file = CONFIG_FILES.map((name) => path.join(cwd, name)).find((candidate) => existsSync(candidate));
   }
-  if (!file) return resolveConfig({}, cwd, undefined, []);
+  if (!file) return placeConfig(await validate({}, undefined, undefined), cwd, undefined, []);
   const cacheFile = options.cache ? bundleCacheFile(file, options.cacheDir) : undefined;
   const { value, dependencies } = await importConfig(file, cacheFile);
-  return resolveConfig(value, path.dirname(file), file, dependencies);
+  const memoFile = cacheFile?.replace(/\.json$/, '.values.json');
+  return placeConfig(await validate(value, file, memoFile), path.dirname(file), file, dependencies);
 }
 
-export function resolveConfig(value: unknown, root: string, file: string | undefined, dependencies: string[]): ResolvedConfig {
-  const parsed = ConfigSchema.safeParse(value ?? {});
-  if (!parsed.success) {
-    const where = file ? path.basename(file) : 'config';
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new ConfigError(`Invalid config in ${where}:\n${lines.join('\n')}`, file);
-  }
-  const config = parsed.data;
-  const outDir = path.resolve(root, config.outDir);
-  if (outDir === root || root.startsWith(outDir + path.sep)) {
-    throw new ConfigError(`outDir "${config.outDir}" would contain the project itself; agentc replaces outDir on every build`, file);
-  }
-  return { ...config, root, file, dependencies };
+/** zod's verdict on the value, remembered in memoFile (when caching) so a warm build need not load zod. */
+async function validate(value: unknown, file: string | undefined, memoFile: string | undefined): Promise<ConfigValues> {
+  const known = memoFile ? recallValidated(memoFile, value) : undefined;
+  if (known) return known;
+  const { validateConfig } = await import('./resolve.js');
+  const values = validateConfig(value, file);
+  if (memoFile) rememberValidated(memoFile, value, values);
+  return values;
 }
 
 const virtualAgentc: Plugin = {
@@ -91,7 +88,7 @@ async function importConfig(file: string, cacheFile: string | undefined): Promis
     const value = typeof module.default === 'function' ? await (module.default as () => unknown)() : module.default;
     return { value, dependencies };
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof z.ZodError) throw error;
+    if (error instanceof ConfigError) throw error;
     throw new ConfigError(`Cannot load ${path.basename(file)}: ${(error as Error).message}`, file);
   } finally {
     await rm(temp, { force: true });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../../src/cli/main.js';
-import { resolveConfig } from '../../src/config/load.js';
+import { resolveConfig } from '../../src/config/resolve.js';
 import type { UserConfig } from '../../src/config/schema.js';
 
 export const REPO = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));

@@ -13,7 +13,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile, emit } from '../../src/compile.js';
-import { resolveConfig } from '../../src/config/load.js';
+import { resolveConfig } from '../../src/config/resolve.js';
 import { CORPUS, FIXTURES, type ClaudeCodeAnswer as Answer } from '../helpers/project.js';
 
 const recorded = JSON.parse(readFileSync(path.join(FIXTURES, 'claude-code-output-parity.json'), 'utf8')) as {

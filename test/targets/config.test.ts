@@ -1,6 +1,6 @@
 /** `targets` in the config: built-in names (all four by default), plugin objects, bad values named. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/config/load.js';
+import { resolveConfig } from '../../src/config/resolve.js';
 import type { Target } from '../../src/targets/types.js';
 import { cleanupTempDirs } from '../helpers/project.js';
 import { buildProject } from './helpers.js';
