@@ -9,6 +9,11 @@
  *   that mtime older than the build that hashed it by more than RACY_WINDOW_MS (otherwise it
  *   could have changed again within the same timestamp tick: git's "racy clean" problem); any
  *   other file is read and hashed again, and only its sha256 decides.
+ * - The same paths without globbing: every folder discovery can find a source in (see
+ *   searchedFolders in pipeline/discover.ts) has the mtime and inode it had, that mtime older
+ *   than the build by more than RACY_WINDOW_MS, so no entry was added, removed or renamed in
+ *   any of them. Otherwise discovery runs, and the record's folders are stamped again when it
+ *   finds the same paths.
  * - Config: the same config hash (values, the config file and every file it imports) and the
  *   same agentc version.
  * - outDir: the marker is there and every folder of outDir has the mtime and inode the write
@@ -24,7 +29,7 @@ import path from 'node:path';
 import type { SerializedMessage } from './cache.js';
 
 /** Bumped when the record's shape changes. */
-export const RECORD_FORMAT = 3;
+export const RECORD_FORMAT = 4;
 
 /**
  * A source whose mtime is this close to (or after) the start of the build that hashed it is
@@ -49,6 +54,9 @@ export interface BuildRecord {
   /** When the build started reading sources (ms since the epoch). */
   startedAt: number;
   sources: SourceStamp[];
+  /** The folders discovery searched (relative to the config's root, posix; '' for the root itself). */
+  sourceFolders: FolderStamp[];
+  /** outDir and its folders. */
   folders: FolderStamp[];
   /** The analysis cache's shard files as saved after the build. */
   shards: FileStamp[];
@@ -80,7 +88,7 @@ export function readRecord(cacheFolder: string): BuildRecord | undefined {
   try {
     const record = JSON.parse(readFileSync(recordFile(cacheFolder), 'utf8')) as BuildRecord;
     if (record === null || typeof record !== 'object' || record.format !== RECORD_FORMAT) return undefined;
-    if (![record.sources, record.folders, record.shards].every(Array.isArray) || typeof record.outputs !== 'string') return undefined;
+    if (![record.sources, record.sourceFolders, record.folders, record.shards].every(Array.isArray) || typeof record.outputs !== 'string') return undefined;
     if (!record.messages || !Array.isArray(record.messages.strings) || !Array.isArray(record.messages.rows)) return undefined;
     return record;
   } catch {
@@ -107,7 +115,6 @@ export function removeRecord(cacheFolder: string): void {
   rmSync(recordFile(cacheFolder), { force: true });
 }
 
-/** outDir and each folder under it that holds an output, as they are now. */
 /** Output paths as BuildRecord.outputs holds them; undefined when one holds a newline (then no record is written). */
 export function joinOutputs(paths: readonly string[]): string | undefined {
   return paths.some((p) => p.includes('\n')) ? undefined : paths.join('\n');
@@ -117,6 +124,7 @@ export function splitOutputs(joined: string): string[] {
   return joined === '' ? [] : joined.split('\n');
 }
 
+/** outDir and each folder under it that holds an output, as they are now. */
 export function stampFolders(outDir: string, outputs: readonly string[]): FolderStamp[] {
   const folders = new Set<string>(['']);
   for (const output of outputs) {
@@ -126,6 +134,33 @@ export function stampFolders(outDir: string, outputs: readonly string[]): Folder
     const info = statSync(path.join(outDir, ...folder.split('/')));
     return [folder, info.mtimeMs, info.ino];
   });
+}
+
+/** These folders (absolute) as they are now, relative to root; undefined if one is gone. */
+export function stampSourceFolders(root: string, folders: readonly string[]): FolderStamp[] | undefined {
+  const stamps: FolderStamp[] = [];
+  for (const folder of folders) {
+    const info = statSync(folder, { throwIfNoEntry: false });
+    if (!info?.isDirectory()) return undefined;
+    stamps.push([path.relative(root, folder).split(path.sep).join('/'), info.mtimeMs, info.ino]);
+  }
+  return stamps;
+}
+
+/**
+ * True when every folder has the recorded mtime and inode and that mtime is older than
+ * `before` by more than RACY_WINDOW_MS (an entry added in the same timestamp tick as the
+ * stamp would not show).
+ */
+export function sourceFoldersUnchanged(root: string, folders: readonly FolderStamp[], before: number): boolean {
+  // None: the build could not stamp them (discovery always searches at least one folder).
+  if (folders.length === 0) return false;
+  for (const [folder, mtimeMs, ino] of folders) {
+    if (mtimeMs >= before - RACY_WINDOW_MS) return false;
+    const info = statSync(path.resolve(root, folder), { throwIfNoEntry: false });
+    if (!info || !info.isDirectory() || info.mtimeMs !== mtimeMs || info.ino !== ino) return false;
+  }
+  return true;
 }
 
 /** True when every folder still has the recorded mtime and inode. */

@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import type { BuildResult } from './build.js';
-import { removeRecord, writeRecord, type SourceStamp } from './build-record.js';
+import { removeRecord, stampSourceFolders, writeRecord, type SourceStamp } from './build-record.js';
 import { findUpToDate, recordOf } from './up-to-date.js';
 import { cacheFolderFor, defaultCacheDir, entryOf, hashConfig, loadCache, restoreEntry, saveCache, shardOf, SHARDS, textOf, withText, type CacheEntry, type CacheLoadStatus } from './cache.js';
 import { CONFIG_FILES, ConfigError, loadConfig, type LoadConfigOptions } from './config/load.js';
@@ -20,7 +20,7 @@ import type { ResolvedConfig } from './config/schema.js';
 import { countErrors, type Diagnostic } from './diagnostics.js';
 import type { Agent } from './ir.js';
 import type { AnalyzedFile } from './pipeline/analyze.js';
-import { discover, type SourcePath } from './pipeline/discover.js';
+import { discover, searchedFolders, searchRoots, type SourcePath } from './pipeline/discover.js';
 import { compareCodeUnits } from './util/text.js';
 import { VERSION } from './version.js';
 import type { CompileResult } from './compile.js';
@@ -338,7 +338,9 @@ class IncrementalBuilder implements Builder {
       sources.push([file.path, stat[0], stat[1], entry.sha256]);
     }
     try {
-      const record = recordOf(summary.result, { cacheFolder, version: this.version, configHash: this.configHash, startedAt, sources });
+      // Stamped after the build: a folder changed since startedAt is too fresh to trust anyway.
+      const sourceFolders = stampSourceFolders(summary.result.config.root, searchedFolders(summary.result.config)) ?? [];
+      const record = recordOf(summary.result, { cacheFolder, version: this.version, configHash: this.configHash, startedAt, sources, sourceFolders });
       // No record (an output path with a newline): the next build is a normal, cached one.
       if (record) writeRecord(cacheFolder, record);
     } catch (error) {
@@ -730,9 +732,7 @@ class IncrementalBuilder implements Builder {
   private sourceFolders(): string[] {
     const config = this.currentConfig;
     if (!config) return [];
-    const paths = new Set<string>();
-    for (const pattern of config.include) paths.add(existingAncestor(path.resolve(config.root, globBase(pattern)), config.root));
-    return [...paths].filter((p) => existsSync(p)).sort(compareCodeUnits);
+    return searchRoots(config);
   }
 
   /** The config file and the files it imports (or the candidate config files while none loaded). */
@@ -920,23 +920,4 @@ class IncrementalBuilder implements Builder {
     if (freshSources.length > 0) this.folderWatcher?.add(freshSources);
     if (freshOthers.length > 0) this.watcher.add(freshOthers);
   }
-}
-
-/** The folder part of a glob before its first magic segment: `agents/**\/*.md` -> `agents`. */
-export function globBase(pattern: string): string {
-  const parts = pattern.split('/');
-  const base: string[] = [];
-  for (const part of parts) {
-    if (/[*?[\]{}()!+@]/.test(part)) break;
-    base.push(part);
-  }
-  if (base.length === parts.length) base.pop();
-  return base.join('/') || '.';
-}
-
-/** Watch the nearest folder that exists (a glob base may be created later). */
-function existingAncestor(p: string, root: string): string {
-  let current = p;
-  while (!existsSync(current) && current !== root && path.dirname(current) !== current) current = path.dirname(current);
-  return current;
 }

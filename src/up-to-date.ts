@@ -9,12 +9,12 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { BuildResult } from './build.js';
-import { decodeMessages, encodeMessages, joinOutputs, splitOutputs, filesUnchanged, foldersUnchanged, RACY_WINDOW_MS, readRecord, RECORD_FORMAT, stampFiles, stampFolders, writeRecord, type BuildRecord, type SourceStamp } from './build-record.js';
+import { decodeMessages, encodeMessages, joinOutputs, splitOutputs, filesUnchanged, foldersUnchanged, RACY_WINDOW_MS, readRecord, RECORD_FORMAT, sourceFoldersUnchanged, stampFiles, stampFolders, stampSourceFolders, writeRecord, type BuildRecord, type FolderStamp, type SourceStamp } from './build-record.js';
 import { loadCacheSync, restoreEntry, serializeMessages, shardFileName, SHARDS, textOf, withText, type SerializedMessage } from './cache.js';
 import type { ResolvedConfig } from './config/schema.js';
 import { compareDiagnostics, toDiagnostic, type Diagnostic } from './diagnostics.js';
 import type { Agent } from './ir.js';
-import { discover, type SourcePath } from './pipeline/discover.js';
+import { discover, searchedFolders, sourcePaths, type SourcePath } from './pipeline/discover.js';
 import { withHash } from './targets/agent-hash.js';
 import { compareCodeUnits, lineAt } from './util/text.js';
 import { defineLazy } from './util/memo.js';
@@ -36,7 +36,11 @@ export async function findUpToDate(key: RecordKey): Promise<{ result: BuildResul
   if (!record || record.version !== version || record.configHash !== configHash || record.outDir !== outDir) return undefined;
   if (!existsSync(path.join(outDir, MARKER_FILE)) || !foldersUnchanged(outDir, record.folders) || !filesUnchanged(cacheFolder, record.shards)) return undefined;
   const checkedAt = Date.now();
-  const sources = await discover(config);
+  // Unchanged folders list the same files: the recorded paths, without globbing.
+  const sameFolders = sourceFoldersUnchanged(config.root, record.sourceFolders, record.startedAt);
+  // Else stamped before discovery runs (an entry added meanwhile must not be vouched for).
+  const restamped = sameFolders ? undefined : stampSourceFolders(config.root, searchedFolders(config));
+  const sources = sameFolders ? sourcePaths(config.root, record.sources.map((stamp) => stamp[0])) : await discover(config);
   if (sources.length !== record.sources.length) return undefined;
   let rehashed = 0;
   for (const [index, source] of sources.entries()) {
@@ -58,11 +62,11 @@ export async function findUpToDate(key: RecordKey): Promise<{ result: BuildResul
     stamp[2] = info.mtimeMs;
     rehashed++;
   }
-  if (rehashed > 0) {
-    // Files that were too fresh to trust by stat are now proven by hash as of checkedAt;
-    // the next build need not read them again.
+  if (rehashed > 0 || restamped) {
+    // Files that were too fresh to trust by stat are now proven by hash as of checkedAt, and
+    // folders that were too fresh (or changed) by discovery: the next build need not do it again.
     try {
-      writeRecord(cacheFolder, { ...record, startedAt: checkedAt });
+      writeRecord(cacheFolder, { ...record, startedAt: checkedAt, sourceFolders: restamped ?? record.sourceFolders });
     } catch {
       // Only the next build's speed depends on it.
     }
@@ -94,7 +98,7 @@ export async function findUpToDate(key: RecordKey): Promise<{ result: BuildResul
 }
 
 /** The record of a build that wrote outDir (or found it current), after the cache was saved; undefined if it cannot have one. */
-export function recordOf(result: BuildResult, facts: { cacheFolder: string; version: string; configHash: string; startedAt: number; sources: SourceStamp[] }): BuildRecord | undefined {
+export function recordOf(result: BuildResult, facts: { cacheFolder: string; version: string; configHash: string; startedAt: number; sources: SourceStamp[]; sourceFolders: FolderStamp[] }): BuildRecord | undefined {
   const outDir = path.resolve(result.config.root, result.config.outDir);
   // The written and unchanged files are every output (reading result.output would read them back).
   const paths = [...(result.write?.written ?? []), ...(result.write?.unchanged ?? [])].sort(compareCodeUnits);
@@ -107,6 +111,7 @@ export function recordOf(result: BuildResult, facts: { cacheFolder: string; vers
     outDir,
     startedAt: facts.startedAt,
     sources: facts.sources,
+    sourceFolders: facts.sourceFolders,
     folders: stampFolders(outDir, paths),
     shards: stampFiles(facts.cacheFolder, Array.from({ length: SHARDS }, (_, shard) => shardFileName(shard))),
     outputs,

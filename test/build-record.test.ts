@@ -8,7 +8,7 @@ import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeMessages, encodeMessages } from '../src/build-record.js';
+import { decodeMessages, encodeMessages, type BuildRecord } from '../src/build-record.js';
 import type { SerializedMessage } from '../src/cache.js';
 import { createBuilder, type BuilderOptions } from '../src/builder.js';
 import { compile } from '../src/compile.js';
@@ -31,6 +31,13 @@ async function buildOnce(root: string, options: BuilderOptions = {}) {
   const summary = await builder.build();
   // With the cache on, a real build always loads the cache's analyses; only the record's path does not.
   return { summary, parsed: parsed.sort(), events, fromRecord: events.length === 0 };
+}
+
+/** The build record the last build() left. */
+function recordOf(root: string): BuildRecord {
+  const cacheRoot = path.join(root, 'node_modules/.cache/agentc');
+  const folder = readdirSync(cacheRoot).find((name) => name.startsWith('analysis-'))!;
+  return JSON.parse(readFileSync(path.join(cacheRoot, folder, 'build.json'), 'utf8')) as BuildRecord;
 }
 
 async function expectFreshDist(root: string): Promise<void> {
@@ -134,6 +141,54 @@ describe('build record', () => {
     await rm(path.join(root, 'agents/a.md'));
     expect((await buildOnce(root)).fromRecord).toBe(false);
     await expectFreshDist(root);
+    expect((await buildOnce(root)).fromRecord).toBe(true);
+  });
+
+  it('old, unchanged source folders list the same files without globbing; an entry added in any of them is seen', async () => {
+    const config: UserConfig = { ...FIXTURE_CONFIG, include: ['agents/**/*.md', 'extra/new/*.md'] };
+    const root = await makeProject({ ...FILES, 'agents/team/d.md': agent('delta'), 'agents/empty/notes.txt': '', 'extra/readme.txt': '' }, config);
+    // Whole seconds: read back exactly.
+    const past = new Date(Math.floor(Date.now() / 1000 - 3600) * 1000);
+    const folders = ['agents', 'agents/team', 'agents/empty', 'extra'];
+    const age = async () => {
+      for (const folder of folders) await utimes(path.join(root, folder), past, past);
+    };
+    await age();
+    await buildOnce(root);
+    // The searched folders: each glob's base (or, for extra/new, the nearest that exists) and all below.
+    expect(recordOf(root).sourceFolders.map(([folder]) => folder)).toEqual(['agents', 'agents/empty', 'agents/team', 'extra']);
+    expect((await buildOnce(root)).fromRecord).toBe(true);
+
+    // Proof that the recorded list is used: a new file whose folder is given back its old
+    // mtime (nothing on disk says it is new) is not seen.
+    await writeFile(path.join(root, 'agents/team/hidden.md'), agent('hidden'));
+    await utimes(path.join(root, 'agents/team'), past, past);
+    expect((await buildOnce(root)).fromRecord).toBe(true);
+    await rm(path.join(root, 'agents/team/hidden.md'));
+    await utimes(path.join(root, 'agents/team'), past, past);
+
+    // A file in a folder that held no source, and a glob base that did not exist, are seen.
+    await writeFile(path.join(root, 'agents/empty/e.md'), agent('epsilon'));
+    let next = await buildOnce(root);
+    expect(next.fromRecord).toBe(false);
+    expect(next.parsed).toEqual(['agents/empty/e.md']);
+    await mkdir(path.join(root, 'extra/new'));
+    await writeFile(path.join(root, 'extra/new/f.md'), agent('phi'));
+    next = await buildOnce(root);
+    expect(next.fromRecord).toBe(false);
+    expect(next.parsed).toEqual(['extra/new/f.md']);
+    await expectFreshDist(root);
+
+    // Folders too fresh to trust are searched again; when that finds the same files, the
+    // record keeps their new stamps, and the next build trusts them.
+    folders.push('extra/new');
+    await age();
+    expect((await buildOnce(root)).fromRecord).toBe(true);
+    const stamps = recordOf(root).sourceFolders;
+    expect(stamps.map(([folder]) => folder)).toEqual(['agents', 'agents/empty', 'agents/team', 'extra/new']);
+    expect(stamps.every(([, mtimeMs]) => mtimeMs === past.getTime())).toBe(true);
+    await writeFile(path.join(root, 'agents/team/hidden.md'), agent('hidden'));
+    await utimes(path.join(root, 'agents/team'), past, past);
     expect((await buildOnce(root)).fromRecord).toBe(true);
   });
 
