@@ -61,9 +61,9 @@ export interface BuildRecord {
   /** The analysis cache's shard files as saved after the build. */
   shards: FileStamp[];
   /**
-   * Every file the build wrote in outDir, relative posix paths, sorted, one per line (see
-   * joinOutputs): one string parses much faster than 60,000, and only a reader of the
-   * output or `write.unchanged` splits it.
+   * Every file the build wrote in outDir, relative posix paths, sorted, front-coded one per
+   * line (see joinOutputs): one string parses much faster than 60,000, and only a reader of
+   * the output or `write.unchanged` splits it.
    */
   outputs: string;
   /** Every diagnostic of the build (analysis, cross-file checks and targets), by source path (see encodeMessages). */
@@ -115,13 +115,37 @@ export function removeRecord(cacheFolder: string): void {
   rmSync(recordFile(cacheFolder), { force: true });
 }
 
-/** Output paths as BuildRecord.outputs holds them; undefined when one holds a newline (then no record is written). */
+/**
+ * Output paths as BuildRecord.outputs holds them: sorted, one per line, each line the length
+ * of the part it shares with the path before it, a space and the rest (`agents/a.d.ts` after
+ * `agents/a.cjs` is `9 d.ts`): at 10,000 agents 2.0 MB of paths become 0.5 MB, which an
+ * up-to-date build reads and parses on every run. Undefined when a path holds a newline (then
+ * no record is written).
+ */
 export function joinOutputs(paths: readonly string[]): string | undefined {
-  return paths.some((p) => p.includes('\n')) ? undefined : paths.join('\n');
+  const lines: string[] = [];
+  let previous = '';
+  for (const file of paths) {
+    if (file.includes('\n')) return undefined;
+    const max = Math.min(file.length, previous.length);
+    let shared = 0;
+    while (shared < max && file.charCodeAt(shared) === previous.charCodeAt(shared)) shared++;
+    lines.push(`${shared} ${file.slice(shared)}`);
+    previous = file;
+  }
+  return lines.join('\n');
 }
 
 export function splitOutputs(joined: string): string[] {
-  return joined === '' ? [] : joined.split('\n');
+  if (joined === '') return [];
+  const paths: string[] = [];
+  let previous = '';
+  for (const line of joined.split('\n')) {
+    const space = line.indexOf(' ');
+    previous = previous.slice(0, Number(line.slice(0, space))) + line.slice(space + 1);
+    paths.push(previous);
+  }
+  return paths;
 }
 
 /** outDir and each folder under it that holds an output, as they are now. */

@@ -8,12 +8,13 @@ import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeMessages, encodeMessages, type BuildRecord } from '../src/build-record.js';
+import { decodeMessages, encodeMessages, joinOutputs, splitOutputs, type BuildRecord } from '../src/build-record.js';
 import type { SerializedMessage } from '../src/cache.js';
 import { createBuilder, type BuilderOptions } from '../src/builder.js';
 import { compile } from '../src/compile.js';
 import { loadConfig } from '../src/config/load.js';
 import type { UserConfig } from '../src/config/schema.js';
+import { compareCodeUnits } from '../src/util/text.js';
 import { cleanupTempDirs, cli, FIXTURE_CONFIG, makeProject, snapshotDir } from './helpers/project.js';
 
 afterAll(cleanupTempDirs);
@@ -264,5 +265,19 @@ describe('the record\'s message table', () => {
         expect([...decoded]).toEqual(list);
       }),
     );
+  });
+});
+
+describe('the record\'s output list', () => {
+  it('splits back into exactly the sorted paths it joined, through JSON; a path with a newline cannot be joined', () => {
+    const paths = fc.uniqueArray(fc.oneof(fc.string(), fc.constantFrom('agents/a.js', 'agents/a.d.ts', 'agents/ab.js', 'claude-code/a.md', ''), fc.string({ unit: 'grapheme' })), { maxLength: 12 }).map((list) => list.filter((p) => !p.includes('\n')).sort(compareCodeUnits));
+    fc.assert(
+      fc.property(paths, (list) => {
+        const joined = joinOutputs(list)!;
+        expect(splitOutputs(JSON.parse(JSON.stringify(joined)) as string)).toEqual(list);
+      }),
+    );
+    expect(joinOutputs(['agents/a.cjs', 'agents/a.d.ts', 'agents/b.js'])).toBe('0 agents/a.cjs\n9 d.ts\n7 b.js');
+    expect(joinOutputs(['a', 'b\nc'])).toBeUndefined();
   });
 });

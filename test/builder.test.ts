@@ -128,8 +128,8 @@ describe('createBuilder', () => {
     expect((await cli(root, 'build', '--no-cache')).code).toBe(0);
     expect(existsSync(cacheDir)).toBe(false);
     expect((await cli(root, 'build')).code).toBe(0);
-    // One folder of analyses per config, and the bundled config.
-    expect(readdirSync(cacheDir).sort()).toEqual([expect.stringMatching(/^analysis-[0-9a-f]{12}$/), expect.stringMatching(/^config-[0-9a-f]{12}\.json$/)]);
+    // One folder of analyses per config, the bundled config and its remembered validation.
+    expect(readdirSync(cacheDir).sort()).toEqual([expect.stringMatching(/^analysis-[0-9a-f]{12}$/), expect.stringMatching(/^config-[0-9a-f]{12}\.json$/), expect.stringMatching(/^config-[0-9a-f]{12}\.values\.json$/)]);
     const config = await loadConfig({ cwd: root });
     expect(config.outDir).toBe('dist');
     await rm(cacheDir, { recursive: true });

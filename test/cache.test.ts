@@ -64,7 +64,7 @@ describe('persistent cache', () => {
     expect(cold.parsed).toEqual(['agents/a.md', 'agents/b.md', 'agents/c.md']);
     const files = await cacheFiles(root);
     expect(files.filter(isShard).length).toBeGreaterThan(0);
-    expect(files.filter((file) => !isShard(file))).toEqual([expect.stringMatching(/^analysis-[0-9a-f]{12}\/build\.json$/), expect.stringMatching(/^config-[0-9a-f]{12}\.json$/)]);
+    expect(files.filter((file) => !isShard(file))).toEqual([expect.stringMatching(/^analysis-[0-9a-f]{12}\/build\.json$/), expect.stringMatching(/^config-[0-9a-f]{12}\.json$/), expect.stringMatching(/^config-[0-9a-f]{12}\.values\.json$/)]);
     expect(await storedPaths(root)).toEqual(['agents/a.md', 'agents/b.md', 'agents/c.md']);
     const dist = await snapshotDir(path.join(root, 'dist'));
 
@@ -190,7 +190,7 @@ describe('persistent cache', () => {
     await writeFile(path.join(root, 'agents/a.md'), agent('alpha', 'Again'));
     await buildOnce(root);
     const files = await cacheFiles(root);
-    expect(files.filter((f) => !isShard(f) && !f.endsWith('/build.json') && !/^config-[0-9a-f]{12}\.json$/.test(f))).toEqual([]);
+    expect(files.filter((f) => !isShard(f) && !f.endsWith('/build.json') && !/^config-[0-9a-f]{12}(\.values)?\.json$/.test(f))).toEqual([]);
     expect(await storedPaths(root)).toEqual(['agents/a.md', 'agents/b.md', 'agents/c.md']);
   });
 
