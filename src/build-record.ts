@@ -29,7 +29,7 @@ import path from 'node:path';
 import type { SerializedMessage } from './cache.js';
 
 /** Bumped when the record's shape changes. */
-export const RECORD_FORMAT = 4;
+export const RECORD_FORMAT = 5;
 
 /**
  * A source whose mtime is this close to (or after) the start of the build that hashed it is
