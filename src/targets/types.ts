@@ -20,6 +20,14 @@ export function encodeOutput(file: OutputFile): Uint8Array {
   return file.chunks ? Buffer.concat(file.chunks) : Buffer.from(file.contents);
 }
 
+/** The file's size in bytes, without encoding it. */
+export function outputSize(file: OutputFile): number {
+  if (!file.chunks) return Buffer.byteLength(file.contents);
+  let size = 0;
+  for (const chunk of file.chunks) size += chunk.length;
+  return size;
+}
+
 /** Whether two emitted files hold the same bytes, compared piece by piece when both are in pieces. */
 export function sameOutput(a: OutputFile, b: OutputFile): boolean {
   if (a === b) return true;
