@@ -62,7 +62,10 @@ export async function findUpToDate(key: RecordKey): Promise<{ result: BuildResul
     stamp[2] = info.mtimeMs;
     rehashed++;
   }
-  if (rehashed > 0 || restamped) {
+  // New stamps are worth a write only if the next build can trust them: a folder that changes
+  // on every build (the project root, where each config load puts its bundle) never will be.
+  const trustedNext = restamped?.every(([, mtimeMs]) => mtimeMs < checkedAt - RACY_WINDOW_MS) ?? false;
+  if (rehashed > 0 || trustedNext) {
     // Files that were too fresh to trust by stat are now proven by hash as of checkedAt, and
     // folders that were too fresh (or changed) by discovery: the next build need not do it again.
     try {

@@ -193,6 +193,21 @@ describe('build record', () => {
     expect((await buildOnce(root)).fromRecord).toBe(true);
   });
 
+  it('a searched folder that changes on every build (the root, where the config is bundled) never has the record rewritten', async () => {
+    const root = await makeProject(FILES, { ...FIXTURE_CONFIG, include: ['*.md', 'agents/*.md'] });
+    // Old sources: nothing to hash again, so only new folder stamps could make a rewrite.
+    const past = new Date(Date.now() - 3_600_000);
+    for (const file of Object.keys(FILES)) await utimes(path.join(root, file), past, past);
+    await buildOnce(root);
+    const file = path.join(root, 'node_modules/.cache/agentc', readdirSync(path.join(root, 'node_modules/.cache/agentc')).find((n) => n.startsWith('analysis-'))!, 'build.json');
+    const before = (await stat(file)).mtimeMs;
+    for (let i = 0; i < 2; i++) expect((await buildOnce(root)).fromRecord).toBe(true);
+    expect((await stat(file)).mtimeMs).toBe(before);
+    await writeFile(path.join(root, 'top.md'), agent('top'));
+    const next = await buildOnce(root);
+    expect(next.parsed).toEqual(['top.md']);
+  });
+
   it('an output removed, added or renamed in outDir is put right', async () => {
     const root = await makeProject(FILES, ALL_TARGETS);
     await buildOnce(root);
