@@ -10,13 +10,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { VFile } from 'vfile';
+import type { VFile as VFileType } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 import type { ResolvedConfig } from './config/schema.js';
 import { addMessage } from './diagnostics.js';
 import type { AgentDraft, AnalyzedFile } from './pipeline/analyze.js';
 import { compareCodeUnits } from './util/text.js';
+
+// Loaded on first use: an up-to-date build makes no VFile unless a caller asks for `files`.
+const require = createRequire(import.meta.url);
+let VFile: typeof VFileType | undefined;
+const vfile = (): typeof VFileType => (VFile ??= (require('vfile') as typeof import('vfile')).VFile);
 
 /** Bumped when the cache file's shape changes. */
 export const CACHE_FORMAT = 2;
@@ -58,7 +64,7 @@ export function serializeMessages(messages: readonly VFileMessage[]): Serialized
 
 /** A fresh VFile carrying the entry's messages, made the same way `reporterFor` makes them. */
 export function restoreEntry(entry: CacheEntry): AnalyzedFile {
-  const file = new VFile({ path: entry.path });
+  const file = new (vfile())({ path: entry.path });
   if (entry.value !== undefined) file.value = entry.value;
   for (const m of entry.messages) {
     const message = addMessage(file, m.reason, { place: m.place, ruleId: m.ruleId, source: m.source });

@@ -74,6 +74,15 @@ describe('the remembered validation of a config', () => {
     expect(readdirSync(path.join(root, CACHE)).some((n) => n.endsWith('.values.json'))).toBe(false);
   });
 
+  it('a project without a config file remembers the defaults too', async () => {
+    const root = await tempDir();
+    expect((await load(root)).outDir).toBe('dist');
+    const memo = path.join(root, CACHE, 'config-none.values.json');
+    plant(memo, 'planted');
+    expect((await load(root)).outDir).toBe('planted');
+    expect((await load(root, false)).outDir).toBe('dist');
+  });
+
   it('cache: false neither reads nor writes a memo', async () => {
     const root = await project(`export default { outDir: 'dist' };\n`);
     await load(root, false);

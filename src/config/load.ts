@@ -45,10 +45,10 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
   } else {
     file = CONFIG_FILES.map((name) => path.join(cwd, name)).find((candidate) => existsSync(candidate));
   }
-  if (!file) return placeConfig(await validate({}, undefined, undefined), cwd, undefined, []);
+  const memoFile = options.cache ? path.join(cacheFolder(file ? path.dirname(file) : cwd, options.cacheDir), `config-${configId(file)}.values.json`) : undefined;
+  if (!file) return placeConfig(await validate({}, undefined, memoFile), cwd, undefined, []);
   const cacheFile = options.cache ? bundleCacheFile(file, options.cacheDir) : undefined;
   const { value, dependencies } = await importConfig(file, cacheFile);
-  const memoFile = cacheFile?.replace(/\.json$/, '.values.json');
   return placeConfig(await validate(value, file, memoFile), path.dirname(file), file, dependencies);
 }
 
@@ -169,9 +169,16 @@ interface BundleRecord {
 const BUNDLE_FORMAT = 1;
 
 function bundleCacheFile(file: string, cacheDir: string | undefined): string {
-  const root = path.dirname(file);
-  const id = createHash('sha256').update(path.basename(file)).digest('hex').slice(0, 12);
-  return path.join(cacheDir ? path.resolve(root, cacheDir) : path.join(root, 'node_modules', '.cache', 'agentc'), `config-${id}.json`);
+  return path.join(cacheFolder(path.dirname(file), cacheDir), `config-${configId(file)}.json`);
+}
+
+function cacheFolder(root: string, cacheDir: string | undefined): string {
+  return cacheDir ? path.resolve(root, cacheDir) : path.join(root, 'node_modules', '.cache', 'agentc');
+}
+
+/** Names the cache files of a config file ('none': the defaults of a project without one). */
+function configId(file: string | undefined): string {
+  return file ? createHash('sha256').update(path.basename(file)).digest('hex').slice(0, 12) : 'none';
 }
 
 function bundleStamp(dependencies: readonly string[]): string {
