@@ -29,7 +29,7 @@ import path from 'node:path';
 import type { SerializedMessage } from './cache.js';
 
 /** Bumped when the record's shape changes. */
-export const RECORD_FORMAT = 5;
+export const RECORD_FORMAT = 6;
 
 /**
  * A source whose mtime is this close to (or after) the start of the build that hashed it is
@@ -40,6 +40,30 @@ export const RACY_WINDOW_MS = 2000;
 
 /** [relative path, size, mtimeMs, sha256] */
 export type SourceStamp = [string, number, number, string];
+
+/**
+ * The sources' stamps by column, as the record keeps them: 10,000 four-item rows (and 10,000
+ * hash strings) were a third of what an up-to-date build allocated to read the record.
+ */
+export interface SourceStamps {
+  /** Front-coded, as BuildRecord.outputs (see joinOutputs). */
+  paths: string;
+  sizes: number[];
+  mtimes: number[];
+  /** Every sha256 in hex, one after another (64 characters each). */
+  hashes: string;
+}
+
+export function encodeSources(stamps: readonly SourceStamp[]): SourceStamps | undefined {
+  const paths = joinOutputs(stamps.map((stamp) => stamp[0]));
+  if (paths === undefined || stamps.some((stamp) => !/^[0-9a-f]{64}$/.test(stamp[3]))) return undefined;
+  return { paths, sizes: stamps.map((stamp) => stamp[1]), mtimes: stamps.map((stamp) => stamp[2]), hashes: stamps.map((stamp) => stamp[3]).join('') };
+}
+
+/** The sha256 of the source at this index. */
+export function hashAt(sources: SourceStamps, index: number): string {
+  return sources.hashes.slice(index * 64, index * 64 + 64);
+}
 /** [relative path ('' for the folder itself), mtimeMs, ino] */
 export type FolderStamp = [string, number, number];
 /** [file name, size, mtimeMs] */
@@ -53,7 +77,7 @@ export interface BuildRecord {
   outDir: string;
   /** When the build started reading sources (ms since the epoch). */
   startedAt: number;
-  sources: SourceStamp[];
+  sources: SourceStamps;
   /** The folders discovery searched (relative to the config's root, posix; '' for the root itself). */
   sourceFolders: FolderStamp[];
   /** outDir and its folders. */
@@ -88,7 +112,10 @@ export function readRecord(cacheFolder: string): BuildRecord | undefined {
   try {
     const record = JSON.parse(readFileSync(recordFile(cacheFolder), 'utf8')) as BuildRecord;
     if (record === null || typeof record !== 'object' || record.format !== RECORD_FORMAT) return undefined;
-    if (![record.sources, record.sourceFolders, record.folders, record.shards].every(Array.isArray) || typeof record.outputs !== 'string') return undefined;
+    if (![record.sourceFolders, record.folders, record.shards].every(Array.isArray) || typeof record.outputs !== 'string') return undefined;
+    const sources = record.sources as Partial<SourceStamps> | null;
+    if (typeof sources?.paths !== 'string' || typeof sources.hashes !== 'string' || !Array.isArray(sources.sizes) || !Array.isArray(sources.mtimes)) return undefined;
+    if (sources.sizes.length !== sources.mtimes.length || sources.hashes.length !== sources.sizes.length * 64) return undefined;
     if (!record.messages || !Array.isArray(record.messages.strings) || !Array.isArray(record.messages.rows)) return undefined;
     return record;
   } catch {

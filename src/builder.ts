@@ -341,7 +341,7 @@ class IncrementalBuilder implements Builder {
       // Stamped after the build: a folder changed since startedAt is too fresh to trust anyway.
       const sourceFolders = stampSourceFolders(summary.result.config.root, searchedFolders(summary.result.config)) ?? [];
       const record = recordOf(summary.result, { cacheFolder, version: this.version, configHash: this.configHash, startedAt, sources, sourceFolders });
-      // No record (an output path with a newline): the next build is a normal, cached one.
+      // No record (a path with a newline): the next build is a normal, cached one.
       if (record) writeRecord(cacheFolder, record);
     } catch (error) {
       // Without a record the next build is a normal (cached) one: slower, never wrong.

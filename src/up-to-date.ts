@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { BuildResult } from './build.js';
-import { decodeMessages, encodeMessages, joinOutputs, splitOutputs, filesUnchanged, foldersUnchanged, RACY_WINDOW_MS, readRecord, RECORD_FORMAT, sourceFoldersUnchanged, stampFiles, stampFolders, stampSourceFolders, writeRecord, type BuildRecord, type FolderStamp, type SourceStamp } from './build-record.js';
+import { decodeMessages, encodeMessages, encodeSources, hashAt, joinOutputs, splitOutputs, filesUnchanged, foldersUnchanged, RACY_WINDOW_MS, readRecord, RECORD_FORMAT, sourceFoldersUnchanged, stampFiles, stampFolders, stampSourceFolders, writeRecord, type BuildRecord, type FolderStamp, type SourceStamp } from './build-record.js';
 import { loadCacheSync, restoreEntry, serializeMessages, shardFileName, SHARDS, textOf, withText, type SerializedMessage } from './cache.js';
 import type { ResolvedConfig } from './config/schema.js';
 import { compareDiagnostics, toDiagnostic, type Diagnostic } from './diagnostics.js';
@@ -40,26 +40,28 @@ export async function findUpToDate(key: RecordKey): Promise<{ result: BuildResul
   const sameFolders = sourceFoldersUnchanged(config.root, record.sourceFolders, record.startedAt);
   // Else stamped before discovery runs (an entry added meanwhile must not be vouched for).
   const restamped = sameFolders ? undefined : stampSourceFolders(config.root, searchedFolders(config));
-  const sources = sameFolders ? sourcePaths(config.root, record.sources.map((stamp) => stamp[0])) : await discover(config);
-  if (sources.length !== record.sources.length) return undefined;
+  const recordedPaths = splitOutputs(record.sources.paths);
+  if (recordedPaths.length !== record.sources.sizes.length) return undefined;
+  const sources = sameFolders ? sourcePaths(config.root, recordedPaths) : await discover(config);
+  if (sources.length !== recordedPaths.length) return undefined;
+  const { sizes, mtimes } = record.sources;
   let rehashed = 0;
-  for (const [index, source] of sources.entries()) {
-    const stamp = record.sources[index]!;
-    const [recordedPath, size, mtimeMs, sha256] = stamp;
-    if (source.path !== recordedPath) return undefined;
+  for (let index = 0; index < sources.length; index++) {
+    const source = sources[index]!;
+    if (source.path !== recordedPaths[index]) return undefined;
     const info = statSync(source.absolutePath, { throwIfNoEntry: false });
     if (!info || !info.isFile()) return undefined;
-    if (info.size === size && info.mtimeMs === mtimeMs && mtimeMs < record.startedAt - RACY_WINDOW_MS) continue;
+    if (info.size === sizes[index] && info.mtimeMs === mtimes[index] && mtimes[index]! < record.startedAt - RACY_WINDOW_MS) continue;
     let bytes: Buffer;
     try {
       bytes = readFileSync(source.absolutePath);
     } catch {
       return undefined;
     }
-    if (createHash('sha256').update(bytes).digest('hex') !== sha256) return undefined;
+    if (createHash('sha256').update(bytes).digest('hex') !== hashAt(record.sources, index)) return undefined;
     // Same bytes: vouch for them with the stat seen now (taken before the read).
-    stamp[1] = info.size;
-    stamp[2] = info.mtimeMs;
+    sizes[index] = info.size;
+    mtimes[index] = info.mtimeMs;
     rehashed++;
   }
   // New stamps are worth a write only if the next build can trust them: a folder that changes
@@ -106,14 +108,15 @@ export function recordOf(result: BuildResult, facts: { cacheFolder: string; vers
   // The written and unchanged files are every output (reading result.output would read them back).
   const paths = [...(result.write?.written ?? []), ...(result.write?.unchanged ?? [])].sort(compareCodeUnits);
   const outputs = joinOutputs(paths);
-  if (outputs === undefined) return undefined;
+  const sources = encodeSources(facts.sources);
+  if (outputs === undefined || sources === undefined) return undefined;
   return {
     format: RECORD_FORMAT,
     version: facts.version,
     configHash: facts.configHash,
     outDir,
     startedAt: facts.startedAt,
-    sources: facts.sources,
+    sources,
     sourceFolders: facts.sourceFolders,
     folders: stampFolders(outDir, paths),
     shards: stampFiles(facts.cacheFolder, Array.from({ length: SHARDS }, (_, shard) => shardFileName(shard))),
