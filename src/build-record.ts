@@ -46,7 +46,7 @@ export type SourceStamp = [string, number, number, string];
  * hash strings) were a third of what an up-to-date build allocated to read the record.
  */
 export interface SourceStamps {
-  /** Front-coded, as BuildRecord.outputs (see joinOutputs). */
+  /** Front-coded (see joinPaths). */
   paths: string;
   sizes: number[];
   mtimes: number[];
@@ -55,7 +55,7 @@ export interface SourceStamps {
 }
 
 export function encodeSources(stamps: readonly SourceStamp[]): SourceStamps | undefined {
-  const paths = joinOutputs(stamps.map((stamp) => stamp[0]));
+  const paths = joinPaths(stamps.map((stamp) => stamp[0]));
   if (paths === undefined || stamps.some((stamp) => !/^[0-9a-f]{64}$/.test(stamp[3]))) return undefined;
   return { paths, sizes: stamps.map((stamp) => stamp[1]), mtimes: stamps.map((stamp) => stamp[2]), hashes: stamps.map((stamp) => stamp[3]).join('') };
 }
@@ -64,6 +64,7 @@ export function encodeSources(stamps: readonly SourceStamp[]): SourceStamps | un
 export function hashAt(sources: SourceStamps, index: number): string {
   return sources.hashes.slice(index * 64, index * 64 + 64);
 }
+
 /** [relative path ('' for the folder itself), mtimeMs, ino] */
 export type FolderStamp = [string, number, number];
 /** [file name, size, mtimeMs] */
@@ -85,8 +86,8 @@ export interface BuildRecord {
   /** The analysis cache's shard files as saved after the build. */
   shards: FileStamp[];
   /**
-   * Every file the build wrote in outDir, relative posix paths, sorted, front-coded one per
-   * line (see joinOutputs): one string parses much faster than 60,000, and only a reader of
+   * Every file the build wrote in outDir, relative posix paths, sorted and front-coded (see
+   * joinPaths): one string parses much faster than 60,000, and only a reader of
    * the output or `write.unchanged` splits it.
    */
   outputs: string;
@@ -143,13 +144,13 @@ export function removeRecord(cacheFolder: string): void {
 }
 
 /**
- * Output paths as BuildRecord.outputs holds them: sorted, one per line, each line the length
- * of the part it shares with the path before it, a space and the rest (`agents/a.d.ts` after
- * `agents/a.cjs` is `9 d.ts`): at 10,000 agents 2.0 MB of paths become 0.5 MB, which an
- * up-to-date build reads and parses on every run. Undefined when a path holds a newline (then
+ * Sorted paths as the record holds them (its outputs and sources): one per line, each line the
+ * length of the part it shares with the path before it, a space and the rest (`agents/a.d.ts`
+ * after `agents/a.cjs` is `9 d.ts`): at 10,000 agents 2.0 MB of output paths become 0.5 MB,
+ * which an up-to-date build reads on every run. Undefined when a path holds a newline (then
  * no record is written).
  */
-export function joinOutputs(paths: readonly string[]): string | undefined {
+export function joinPaths(paths: readonly string[]): string | undefined {
   const lines: string[] = [];
   let previous = '';
   for (const file of paths) {
@@ -163,7 +164,7 @@ export function joinOutputs(paths: readonly string[]): string | undefined {
   return lines.join('\n');
 }
 
-export function splitOutputs(joined: string): string[] {
+export function splitPaths(joined: string): string[] {
   if (joined === '') return [];
   const paths: string[] = [];
   let previous = '';

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { BuildResult } from './build.js';
-import { decodeMessages, encodeMessages, encodeSources, hashAt, joinOutputs, splitOutputs, filesUnchanged, foldersUnchanged, RACY_WINDOW_MS, readRecord, RECORD_FORMAT, sourceFoldersUnchanged, stampFiles, stampFolders, stampSourceFolders, writeRecord, type BuildRecord, type FolderStamp, type SourceStamp } from './build-record.js';
+import { decodeMessages, encodeMessages, encodeSources, hashAt, joinPaths, splitPaths, filesUnchanged, foldersUnchanged, RACY_WINDOW_MS, readRecord, RECORD_FORMAT, sourceFoldersUnchanged, stampFiles, stampFolders, stampSourceFolders, writeRecord, type BuildRecord, type FolderStamp, type SourceStamp } from './build-record.js';
 import { loadCacheSync, restoreEntry, serializeMessages, shardFileName, SHARDS, textOf, withText, type SerializedMessage } from './cache.js';
 import type { ResolvedConfig } from './config/schema.js';
 import { compareDiagnostics, toDiagnostic, type Diagnostic } from './diagnostics.js';
@@ -40,7 +40,7 @@ export async function findUpToDate(key: RecordKey): Promise<{ result: BuildResul
   const sameFolders = sourceFoldersUnchanged(config.root, record.sourceFolders, record.startedAt);
   // Else stamped before discovery runs (an entry added meanwhile must not be vouched for).
   const restamped = sameFolders ? undefined : stampSourceFolders(config.root, searchedFolders(config));
-  const recordedPaths = splitOutputs(record.sources.paths);
+  const recordedPaths = splitPaths(record.sources.paths);
   if (recordedPaths.length !== record.sources.sizes.length) return undefined;
   const sources = sameFolders ? sourcePaths(config.root, recordedPaths) : await discover(config);
   if (sources.length !== recordedPaths.length) return undefined;
@@ -97,7 +97,7 @@ export async function findUpToDate(key: RecordKey): Promise<{ result: BuildResul
     }),
   );
   defineLazy(result, 'agents', () => agentsFromCache(cacheFolder, version, configHash, sources));
-  defineLazy(result.write!, 'unchanged', () => splitOutputs(record.outputs));
+  defineLazy(result.write!, 'unchanged', () => splitPaths(record.outputs));
   defineLazy(result, 'output', () => readOutput(outDir, result.write!.unchanged));
   return { result, sources: sources.length, agents: record.agents };
 }
@@ -107,7 +107,7 @@ export function recordOf(result: BuildResult, facts: { cacheFolder: string; vers
   const outDir = path.resolve(result.config.root, result.config.outDir);
   // The written and unchanged files are every output (reading result.output would read them back).
   const paths = [...(result.write?.written ?? []), ...(result.write?.unchanged ?? [])].sort(compareCodeUnits);
-  const outputs = joinOutputs(paths);
+  const outputs = joinPaths(paths);
   const sources = encodeSources(facts.sources);
   if (outputs === undefined || sources === undefined) return undefined;
   return {

@@ -8,7 +8,7 @@ import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeMessages, encodeMessages, joinOutputs, splitOutputs, type BuildRecord } from '../src/build-record.js';
+import { decodeMessages, encodeMessages, joinPaths, splitPaths, type BuildRecord } from '../src/build-record.js';
 import type { SerializedMessage } from '../src/cache.js';
 import { createBuilder, type BuilderOptions } from '../src/builder.js';
 import { compile } from '../src/compile.js';
@@ -283,16 +283,16 @@ describe('the record\'s message table', () => {
   });
 });
 
-describe('the record\'s output list', () => {
+describe('the record\'s path lists (outputs, sources)', () => {
   it('splits back into exactly the sorted paths it joined, through JSON; a path with a newline cannot be joined', () => {
     const paths = fc.uniqueArray(fc.oneof(fc.string(), fc.constantFrom('agents/a.js', 'agents/a.d.ts', 'agents/ab.js', 'claude-code/a.md', ''), fc.string({ unit: 'grapheme' })), { maxLength: 12 }).map((list) => list.filter((p) => !p.includes('\n')).sort(compareCodeUnits));
     fc.assert(
       fc.property(paths, (list) => {
-        const joined = joinOutputs(list)!;
-        expect(splitOutputs(JSON.parse(JSON.stringify(joined)) as string)).toEqual(list);
+        const joined = joinPaths(list)!;
+        expect(splitPaths(JSON.parse(JSON.stringify(joined)) as string)).toEqual(list);
       }),
     );
-    expect(joinOutputs(['agents/a.cjs', 'agents/a.d.ts', 'agents/b.js'])).toBe('0 agents/a.cjs\n9 d.ts\n7 b.js');
-    expect(joinOutputs(['a', 'b\nc'])).toBeUndefined();
+    expect(joinPaths(['agents/a.cjs', 'agents/a.d.ts', 'agents/b.js'])).toBe('0 agents/a.cjs\n9 d.ts\n7 b.js');
+    expect(joinPaths(['a', 'b\nc'])).toBeUndefined();
   });
 });
