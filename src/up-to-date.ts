@@ -9,10 +9,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { BuildResult } from './build.js';
-import { decodeMessages, encodeMessages, encodeSources, hashAt, joinPaths, splitPaths, filesUnchanged, foldersUnchanged, RACY_WINDOW_MS, readRecord, RECORD_FORMAT, sourceFoldersUnchanged, stampFiles, stampFolders, stampSourceFolders, writeRecord, type BuildRecord, type FolderStamp, type SourceStamp } from './build-record.js';
-import { loadCacheSync, restoreEntry, serializeMessages, shardFileName, SHARDS, textOf, withText, type SerializedMessage } from './cache.js';
+import { decodeDiagnostics, decodeMessages, encodeMessages, encodeSources, hashAt, joinPaths, splitPaths, filesUnchanged, foldersUnchanged, RACY_WINDOW_MS, readRecord, RECORD_FORMAT, sourceFoldersUnchanged, stampFiles, stampFolders, stampSourceFolders, writeRecord, type BuildRecord, type FolderStamp, type SourceStamp } from './build-record.js';
+import { loadCacheSync, restoreEntry, serializeMessages, shardFileName, SHARDS, textOf, withText } from './cache.js';
 import type { ResolvedConfig } from './config/schema.js';
-import { compareDiagnostics, toDiagnostic, type Diagnostic } from './diagnostics.js';
+import { compareDiagnostics, type Diagnostic } from './diagnostics.js';
 import type { Agent } from './ir.js';
 import { discover, searchedFolders, sourcePaths, type SourcePath } from './pipeline/discover.js';
 import { withHash } from './targets/agent-hash.js';
@@ -79,9 +79,8 @@ export async function findUpToDate(key: RecordKey): Promise<{ result: BuildResul
 
   // The diagnostics straight from the record; a VFile per source only if asked for (10,000
   // VFiles and 13,000 messages are most of what such a build would allocate).
-  const messages = decodeMessages(record.messages);
   const result = {
-    diagnostics: diagnosticsOf(sources, messages),
+    diagnostics: diagnosticsOf(sources, decodeDiagnostics(record.messages)),
     errorCount: record.errorCount,
     warningCount: record.warningCount,
     config,
@@ -89,13 +88,14 @@ export async function findUpToDate(key: RecordKey): Promise<{ result: BuildResul
     write: { written: [], removed: [], changed: false },
     sourceLine: (file: string, line: number) => record.lines[file]?.[line],
   } as unknown as BuildResult;
-  defineLazy(result, 'files', () =>
-    sources.map((source) => {
+  defineLazy(result, 'files', () => {
+    const messages = decodeMessages(record.messages);
+    return sources.map((source) => {
       const file = restoreEntry({ path: source.path, sha256: '', messages: messages.get(source.path) ?? [], agent: undefined }).file;
       lazyValue(file, source.absolutePath);
       return file;
-    }),
-  );
+    });
+  });
   defineLazy(result, 'agents', () => agentsFromCache(cacheFolder, version, configHash, sources));
   defineLazy(result.write!, 'unchanged', () => splitPaths(record.outputs));
   defineLazy(result, 'output', () => readOutput(outDir, result.write!.unchanged));
@@ -146,11 +146,11 @@ function linesOf(result: Pick<BuildResult, 'files' | 'diagnostics'>): BuildRecor
 }
 
 /** The recorded messages as Diagnostics, ordered as collectDiagnostics orders a build's (sources come sorted). */
-function diagnosticsOf(sources: readonly SourcePath[], messages: ReadonlyMap<string, SerializedMessage[]>): Diagnostic[] {
+function diagnosticsOf(sources: readonly SourcePath[], byFile: ReadonlyMap<string, Diagnostic[]>): Diagnostic[] {
   const all: Diagnostic[] = [];
   for (const source of sources) {
-    const list = messages.get(source.path) ?? [];
-    all.push(...list.map((m) => toDiagnostic(m, source.path)).sort(compareDiagnostics));
+    const list = byFile.get(source.path);
+    if (list) all.push(...list.sort(compareDiagnostics));
   }
   return all;
 }

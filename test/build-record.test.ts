@@ -8,12 +8,13 @@ import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeMessages, encodeMessages, joinPaths, splitPaths, type BuildRecord } from '../src/build-record.js';
+import { decodeDiagnostics, decodeMessages, encodeMessages, joinPaths, splitPaths, type BuildRecord } from '../src/build-record.js';
 import type { SerializedMessage } from '../src/cache.js';
 import { createBuilder, type BuilderOptions } from '../src/builder.js';
 import { compile } from '../src/compile.js';
 import { loadConfig } from '../src/config/load.js';
 import type { UserConfig } from '../src/config/schema.js';
+import { toDiagnostic } from '../src/diagnostics.js';
 import { compareCodeUnits } from '../src/util/text.js';
 import { cleanupTempDirs, cli, FIXTURE_CONFIG, makeProject, snapshotDir } from './helpers/project.js';
 
@@ -276,8 +277,11 @@ describe('the record\'s message table', () => {
     fc.assert(
       fc.property(files, (list) => {
         // Through JSON, as the record is stored.
-        const decoded = decodeMessages(JSON.parse(JSON.stringify(encodeMessages(list))) as ReturnType<typeof encodeMessages>);
+        const encoded = JSON.parse(JSON.stringify(encodeMessages(list))) as ReturnType<typeof encodeMessages>;
+        const decoded = decodeMessages(encoded);
         expect([...decoded]).toEqual(list);
+        // The up-to-date build's Diagnostics, made straight from the rows, are toDiagnostic's of those messages.
+        expect([...decodeDiagnostics(encoded)]).toStrictEqual(list.map(([file, messages]) => [file, messages.map((m) => toDiagnostic(m, file))]));
       }),
     );
   });
