@@ -201,25 +201,19 @@ export function stampSourceFolders(root: string, folders: readonly string[]): Fo
 }
 
 /**
- * True when every folder has the recorded mtime and inode and that mtime is older than
- * `before` by more than RACY_WINDOW_MS (an entry added in the same timestamp tick as the
- * stamp would not show).
+ * True when every folder is unchanged (foldersUnchanged) and its mtime is older than `before`
+ * by more than RACY_WINDOW_MS (an entry added in the same timestamp tick as the stamp would
+ * not show).
  */
 export function sourceFoldersUnchanged(root: string, folders: readonly FolderStamp[], before: number): boolean {
   // None: the build could not stamp them (discovery always searches at least one folder).
-  if (folders.length === 0) return false;
-  for (const [folder, mtimeMs, ino] of folders) {
-    if (mtimeMs >= before - RACY_WINDOW_MS) return false;
-    const info = statSync(path.resolve(root, folder), { throwIfNoEntry: false });
-    if (!info || !info.isDirectory() || info.mtimeMs !== mtimeMs || info.ino !== ino) return false;
-  }
-  return true;
+  return folders.length > 0 && folders.every(([, mtimeMs]) => mtimeMs < before - RACY_WINDOW_MS) && foldersUnchanged(root, folders);
 }
 
-/** True when every folder still has the recorded mtime and inode. */
-export function foldersUnchanged(outDir: string, folders: readonly FolderStamp[]): boolean {
+/** True when every folder (relative to base, posix) still has the recorded mtime and inode. */
+export function foldersUnchanged(base: string, folders: readonly FolderStamp[]): boolean {
   for (const [folder, mtimeMs, ino] of folders) {
-    const info = statSync(path.join(outDir, ...folder.split('/')), { throwIfNoEntry: false });
+    const info = statSync(path.resolve(base, folder), { throwIfNoEntry: false });
     if (!info || !info.isDirectory() || info.mtimeMs !== mtimeMs || info.ino !== ino) return false;
   }
   return true;

@@ -14,7 +14,7 @@ import type { FSWatcher } from 'chokidar';
 import type { BuildResult } from './build.js';
 import { removeRecord, stampSourceFolders, writeRecord, type SourceStamp } from './build-record.js';
 import { findUpToDate, recordOf } from './up-to-date.js';
-import { cacheFolderFor, defaultCacheDir, entryOf, hashConfig, loadCache, restoreEntry, saveCache, shardOf, SHARDS, textOf, withText, type CacheEntry, type CacheLoadStatus } from './cache.js';
+import { cacheDirFor, cacheFolderFor, entryOf, hashConfig, loadCache, restoreEntry, saveCache, shardOf, SHARDS, textOf, withText, type CacheEntry, type CacheLoadStatus } from './cache.js';
 import { CONFIG_FILES, ConfigError, loadConfig, type LoadConfigOptions } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
 import { countErrors, type Diagnostic } from './diagnostics.js';
@@ -467,7 +467,7 @@ class IncrementalBuilder implements Builder {
 
   private cacheFile(): string {
     const config = this.currentConfig!;
-    return cacheFolderFor(this.options.cacheDir ? path.resolve(config.root, this.options.cacheDir) : defaultCacheDir(config.root), config);
+    return cacheFolderFor(cacheDirFor(config.root, this.options.cacheDir), config);
   }
 
   /**

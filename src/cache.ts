@@ -120,8 +120,9 @@ function stableJson(value: unknown): string {
   });
 }
 
-export function defaultCacheDir(root: string): string {
-  return path.join(root, 'node_modules', '.cache', 'agentc');
+/** The persistent cache's folder: `cacheDir` relative to the project root, by default node_modules/.cache/agentc. */
+export function cacheDirFor(root: string, cacheDir?: string): string {
+  return cacheDir ? path.resolve(root, cacheDir) : path.join(root, 'node_modules', '.cache', 'agentc');
 }
 
 /** One cache folder per config file, so two configs in one project do not evict each other. */

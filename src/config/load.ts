@@ -11,6 +11,7 @@ import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
+import { cacheDirFor } from '../cache.js';
 import { ConfigError } from './error.js';
 import { placeConfig, type ConfigValues } from './place.js';
 import type { ResolvedConfig } from './schema.js';
@@ -45,7 +46,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
   } else {
     file = CONFIG_FILES.map((name) => path.join(cwd, name)).find((candidate) => existsSync(candidate));
   }
-  const memoFile = options.cache ? path.join(cacheFolder(file ? path.dirname(file) : cwd, options.cacheDir), `config-${configId(file)}.values.json`) : undefined;
+  const memoFile = options.cache ? path.join(cacheDirFor(file ? path.dirname(file) : cwd, options.cacheDir), `config-${configId(file)}.values.json`) : undefined;
   if (!file) return placeConfig(await validate({}, undefined, memoFile), cwd, undefined, []);
   const cacheFile = options.cache ? bundleCacheFile(file, options.cacheDir) : undefined;
   const { value, dependencies } = await importConfig(file, cacheFile);
@@ -169,11 +170,7 @@ interface BundleRecord {
 const BUNDLE_FORMAT = 1;
 
 function bundleCacheFile(file: string, cacheDir: string | undefined): string {
-  return path.join(cacheFolder(path.dirname(file), cacheDir), `config-${configId(file)}.json`);
-}
-
-function cacheFolder(root: string, cacheDir: string | undefined): string {
-  return cacheDir ? path.resolve(root, cacheDir) : path.join(root, 'node_modules', '.cache', 'agentc');
+  return path.join(cacheDirFor(path.dirname(file), cacheDir), `config-${configId(file)}.json`);
 }
 
 /** Names the cache files of a config file ('none': the defaults of a project without one). */
