@@ -50,9 +50,19 @@ const hasTime = existsSync('/usr/bin/time');
  * in ext4's find_inode_bit, seen with perf). Deleting a build's 60,000 files right before the
  * next run made that run's file creation quadratic, which billed one run's clean-up to the
  * next: at 500 agents, writing took 1.2-1.9 s after `rm -rf dist` and 0.38 s after a move.
- * A CI job on a fresh checkout deletes nothing first.
+ * A CI job on a fresh checkout deletes nothing first. The same holds for the deletion at the
+ * end: a bench started within minutes of another one's end creates files more slowly.
  */
 const TRASH = path.join(CACHE_DIR, '.trash');
+
+/**
+ * Untimed, before each run: write back what the runs before it wrote (500 MB for an agentc
+ * cold build at 10k), so no tool pays for its predecessor's writeback. Each run's own
+ * writeback happens after it exits, as it does for anyone running it once.
+ */
+function settle() {
+  spawnSync('sync');
+}
 let trashed = 0;
 async function moveAside(dir) {
   if (!existsSync(dir)) return;
@@ -168,6 +178,7 @@ for (const size of sizes) {
     for (const tool of list) {
       await tool.prepare?.();
       if (tool.prime && !primed(tool)) await measure(tool.prime, cwdOf(tool));
+      settle();
       await measure(tool.argv, cwdOf(tool));
     }
   }
@@ -180,6 +191,7 @@ for (const size of sizes) {
         await measure(tool.prime, cwdOf(tool));
         await tool.prepare?.();
       }
+      settle();
       samples.get(tool.id).push(await measure(tool.argv, cwdOf(tool)));
       process.stderr.write('.');
     }
