@@ -49,6 +49,12 @@ async function timed(fn) {
 }
 
 const results = [];
+/**
+ * Scratch copies are deleted after the last size, not between sizes: on ext4 without a journal
+ * (this machine's disk), files created within minutes of a large deletion nearby are slow to
+ * create, which would bill the 1k copy's clean-up to the 10k cold build (README, Performance).
+ */
+const scratch = [];
 for (const size of sizes) {
   const corpus = await generateCorpus(size);
   const root = path.join(os.tmpdir(), `agentc-bench-watch-${size}-${process.pid}`);
@@ -98,7 +104,7 @@ for (const size of sizes) {
     await handle.idle();
   }
   await handle.close();
-  await rm(root, { recursive: true, force: true });
+  scratch.push(root);
 
   const row = {
     agents: size,
@@ -119,5 +125,6 @@ for (const size of sizes) {
       `edit-to-dist median ${ms(row.editToDistMedianMs)} (min ${ms(row.editToDistMinMs)}, max ${ms(row.editToDistMaxMs)}, ${edits} edits)`,
   );
 }
+for (const root of scratch) await rm(root, { recursive: true, force: true });
 console.log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'})`);
 if (values.json) writeFileSync(values.json, `${JSON.stringify({ node: process.version, cpus: os.cpus().length, results }, null, 2)}\n`);
