@@ -2,7 +2,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MARKER_CONTENTS, MARKER_FILE, openOutput, writeOutput } from '../src/write.js';
+import { outputFromChunks } from '../src/targets/types.js';
+import { diffOutput, MARKER_CONTENTS, MARKER_FILE, openOutput, writeOutput } from '../src/write.js';
 import { cleanupTempDirs, snapshotDir, tempDir } from './helpers/project.js';
 
 afterAll(cleanupTempDirs);
@@ -47,6 +48,37 @@ describe('openOutput', () => {
     // Hard-linked from the old build: same inode, same mtime.
     expect(statSync(path.join(outDir, 'a.json')).ino).toBe(kept.ino);
     expect(beside(outDir)).toEqual([]);
+  });
+
+  it('tells same-size files apart by their bytes: text, pieces, and files larger than the reused buffers', async () => {
+    const outDir = path.join(await tempDir(), 'dist');
+    // 3 MB: past the 1 MB the comparison reuses between files; multi-byte text throughout.
+    const big = 'é'.repeat(1_500_000);
+    const pieces = (text: string) => outputFromChunks('manifest.json', [Buffer.from('{"a":'), Buffer.from(text), Buffer.from('}\n')]);
+    const before = [
+      FILES[0]!,
+      { path: 'big.txt', contents: `${big}a` },
+      { path: 'big-same.txt', contents: `${big}b` },
+      pieces('"xé"'),
+      { path: 'small.json', contents: '{"b":"é—2"}\n' },
+      { path: 'small-same.json', contents: '{"c":1}\n' },
+    ];
+    await writeOutput(outDir, before);
+    // Each changed file keeps its size in bytes, so only its bytes can tell.
+    const after = [
+      FILES[0]!,
+      { path: 'big.txt', contents: `${big}z` },
+      { path: 'big-same.txt', contents: `${big}b` },
+      pieces('"yé"'),
+      { path: 'small.json', contents: '{"b":"è—2"}\n' },
+      { path: 'small-same.json', contents: '{"c":1}\n' },
+    ];
+    expect(await diffOutput(outDir, after)).toEqual({ stale: ['big.txt', 'manifest.json', 'small.json'], missing: [], extra: [], unchanged: [MARKER_FILE, 'big-same.txt', 'small-same.json'] });
+    // Unchanged in pieces too: compared piece by piece with the file.
+    expect((await diffOutput(outDir, [pieces('"xé"')])).unchanged).toEqual(['manifest.json']);
+    const result = await writeOutput(outDir, after);
+    expect(result.written).toEqual(['big.txt', 'manifest.json', 'small.json']);
+    expect(await snapshotDir(outDir)).toEqual(Object.fromEntries(after.map((file) => [file.path, file.contents])));
   });
 
   it('abort leaves outDir as it was and nothing beside it', async () => {
