@@ -38,6 +38,7 @@ vi.mock('node:fs', async (importOriginal) => {
   const wrapped = {
     ...fs,
     readFileSync: ((p: unknown, ...rest: unknown[]) => (faults.hit('open', p), (fs.readFileSync as (...a: unknown[]) => unknown)(p, ...rest))) as typeof fs.readFileSync,
+    openSync: ((p: unknown, ...rest: unknown[]) => (faults.hit('open', p), (fs.openSync as (...a: unknown[]) => unknown)(p, ...rest))) as typeof fs.openSync,
     writeFileSync: ((p: unknown, ...rest: unknown[]) => (faults.hit('write', p), (fs.writeFileSync as (...a: unknown[]) => unknown)(p, ...rest))) as typeof fs.writeFileSync,
     renameSync: ((a: unknown, b: unknown) => (faults.hit('rename', a), fs.renameSync(a as string, b as string))) as typeof fs.renameSync,
   };
