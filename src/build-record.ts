@@ -28,9 +28,10 @@ import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } 
 import path from 'node:path';
 import type { SerializedMessage } from './cache.js';
 import { toDiagnostic, type Diagnostic } from './diagnostics.js';
+import { compareCodeUnits } from './util/text.js';
 
 /** Bumped when the record's shape changes. */
-export const RECORD_FORMAT = 6;
+export const RECORD_FORMAT = 7;
 
 /**
  * A source whose mtime is this close to (or after) the start of the build that hashed it is
@@ -101,6 +102,12 @@ export interface BuildRecord {
    */
   lines: Record<string, Record<string, string>>;
   agents: number;
+  /**
+   * The agents the build emitted: their names sorted and front-coded (joinPaths), and their
+   * record hashes in the same order, 64 hex digits each. A later build that finds an agent with
+   * the same hash knows its per-agent files in outDir without reading them (see agentsInOutDir).
+   */
+  agentHashes: { names: string; hashes: string };
   errorCount: number;
   warningCount: number;
 }
@@ -119,6 +126,7 @@ export function readRecord(cacheFolder: string): BuildRecord | undefined {
     if (typeof sources?.paths !== 'string' || typeof sources.hashes !== 'string' || !Array.isArray(sources.sizes) || !Array.isArray(sources.mtimes)) return undefined;
     if (sources.sizes.length !== sources.mtimes.length || sources.hashes.length !== sources.sizes.length * 64) return undefined;
     if (!record.messages || !Array.isArray(record.messages.strings) || !Array.isArray(record.messages.rows)) return undefined;
+    if (typeof record.agentHashes?.names !== 'string' || typeof record.agentHashes.hashes !== 'string') return undefined;
     return record;
   } catch {
     return undefined;
@@ -137,6 +145,21 @@ export function writeRecord(cacheFolder: string, record: BuildRecord): void {
     rmSync(temp, { force: true });
     throw error;
   }
+}
+
+/** The emitted agents' names and hashes as the record keeps them; undefined when a name cannot be kept (no record then). */
+export function encodeAgentHashes(agents: readonly { name: string; hash: string }[]): BuildRecord['agentHashes'] | undefined {
+  const sorted = [...agents].sort((a, b) => compareCodeUnits(a.name, b.name));
+  const names = joinPaths(sorted.map((agent) => agent.name));
+  if (names === undefined || sorted.some((agent) => !/^[0-9a-f]{64}$/.test(agent.hash))) return undefined;
+  return { names, hashes: sorted.map((agent) => agent.hash).join('') };
+}
+
+/** Name -> hash of every agent the record's build emitted; undefined when the two lists disagree. */
+export function decodeAgentHashes(encoded: BuildRecord['agentHashes']): Map<string, string> | undefined {
+  const names = splitPaths(encoded.names);
+  if (encoded.hashes.length !== names.length * 64) return undefined;
+  return new Map(names.map((name, i) => [name, encoded.hashes.slice(i * 64, i * 64 + 64)]));
 }
 
 /** Forget the record: outDir or the cache is about to change in a way it does not describe. */

@@ -9,7 +9,7 @@ import type { Agent } from './ir.js';
 import { analyzeFile, type AnalyzedFile } from './pipeline/analyze.js';
 import { crossCheck } from './pipeline/cross-check.js';
 import { discover, type SourcePath } from './pipeline/discover.js';
-import { emitTargets, emitTargetsTo } from './targets/index.js';
+import { emitTargets, emitTargetsTo, type OutputSink } from './targets/index.js';
 import { withHash } from './targets/json.js';
 import type { OutputFile, TargetReport } from './targets/types.js';
 import { compareCodeUnits } from './util/text.js';
@@ -57,7 +57,7 @@ export function compileAnalyzed(analyzed: AnalyzedFile[], config: ResolvedConfig
  * marker file. The caller owns the sink's writes: when the result has errors (a target may
  * report one), it must throw them away.
  */
-export function compileAnalyzedTo(analyzed: AnalyzedFile[], config: ResolvedConfig, sink: (file: OutputFile) => void): CompileResult {
+export function compileAnalyzedTo(analyzed: AnalyzedFile[], config: ResolvedConfig, sink: OutputSink): CompileResult {
   return finish(analyzed, crossCheck(analyzed, config), config, (agents, report) => {
     emitTargetsTo(agents, config, report, sink);
     return () => [];

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { BuildResult } from './build.js';
-import { decodeDiagnostics, decodeMessages, encodeMessages, encodeSources, hashAt, joinPaths, splitPaths, filesUnchanged, foldersUnchanged, RACY_WINDOW_MS, readRecord, RECORD_FORMAT, sourceFoldersUnchanged, stampFiles, stampFolders, stampSourceFolders, writeRecord, type BuildRecord, type FolderStamp, type SourceStamp } from './build-record.js';
+import { decodeAgentHashes, decodeDiagnostics, decodeMessages, encodeAgentHashes, encodeMessages, encodeSources, hashAt, joinPaths, splitPaths, filesUnchanged, foldersUnchanged, RACY_WINDOW_MS, readRecord, RECORD_FORMAT, sourceFoldersUnchanged, stampFiles, stampFolders, stampSourceFolders, writeRecord, type BuildRecord, type FolderStamp, type SourceStamp } from './build-record.js';
 import { loadCacheSync, restoreEntry, serializeMessages, shardFileName, SHARDS, textOf, withText } from './cache.js';
 import type { ResolvedConfig } from './config/schema.js';
 import { compareDiagnostics, type Diagnostic } from './diagnostics.js';
@@ -32,9 +32,8 @@ export interface RecordKey {
 export async function findUpToDate(key: RecordKey): Promise<{ result: BuildResult; sources: number; agents: number } | undefined> {
   const { config, cacheFolder, version, configHash } = key;
   const outDir = path.resolve(config.root, config.outDir);
-  const record = readRecord(cacheFolder);
-  if (!record || record.version !== version || record.configHash !== configHash || record.outDir !== outDir) return undefined;
-  if (!existsSync(path.join(outDir, MARKER_FILE)) || !foldersUnchanged(outDir, record.folders) || !filesUnchanged(cacheFolder, record.shards)) return undefined;
+  const record = recordOfOutDir(key);
+  if (!record || !filesUnchanged(cacheFolder, record.shards)) return undefined;
   const checkedAt = Date.now();
   // Unchanged folders list the same files: the recorded paths, without globbing.
   const sameFolders = sourceFoldersUnchanged(config.root, record.sourceFolders, record.startedAt);
@@ -102,6 +101,32 @@ export async function findUpToDate(key: RecordKey): Promise<{ result: BuildResul
   return { result, sources: sources.length, agents: record.agents };
 }
 
+/**
+ * The record, when it is of this version and config and outDir is as its build left it (the
+ * marker there, no folder of it changed: no output added, removed or renamed since).
+ */
+function recordOfOutDir(key: RecordKey): BuildRecord | undefined {
+  const { config, cacheFolder, version, configHash } = key;
+  const outDir = path.resolve(config.root, config.outDir);
+  const record = readRecord(cacheFolder);
+  if (!record || record.version !== version || record.configHash !== configHash || record.outDir !== outDir) return undefined;
+  if (!existsSync(path.join(outDir, MARKER_FILE)) || !foldersUnchanged(outDir, record.folders)) return undefined;
+  return record;
+}
+
+/**
+ * Name -> hash of the agents whose per-agent files outDir holds as the recorded build wrote
+ * them, or undefined when the record cannot vouch for outDir. Targets make an agent's files
+ * from that agent alone (Target.emitAgent), and the hash covers the whole agent, so an agent
+ * with the same hash has the same files: a build can keep them without reading them. It is
+ * the trust the up-to-date check gives outDir (a file edited in place is not noticed; `agents
+ * build --check` compares every byte).
+ */
+export function agentsInOutDir(key: RecordKey): Map<string, string> | undefined {
+  const record = recordOfOutDir(key);
+  return record && decodeAgentHashes(record.agentHashes);
+}
+
 /** The record of a build that wrote outDir (or found it current), after the cache was saved; undefined if it cannot have one. */
 export function recordOf(result: BuildResult, facts: { cacheFolder: string; version: string; configHash: string; startedAt: number; sources: SourceStamp[]; sourceFolders: FolderStamp[] }): BuildRecord | undefined {
   const outDir = path.resolve(result.config.root, result.config.outDir);
@@ -109,7 +134,8 @@ export function recordOf(result: BuildResult, facts: { cacheFolder: string; vers
   const paths = [...(result.write?.written ?? []), ...(result.write?.unchanged ?? [])].sort(compareCodeUnits);
   const outputs = joinPaths(paths);
   const sources = encodeSources(facts.sources);
-  if (outputs === undefined || sources === undefined) return undefined;
+  const agentHashes = encodeAgentHashes(result.agents);
+  if (outputs === undefined || sources === undefined || agentHashes === undefined) return undefined;
   return {
     format: RECORD_FORMAT,
     version: facts.version,
@@ -124,6 +150,7 @@ export function recordOf(result: BuildResult, facts: { cacheFolder: string; vers
     messages: encodeMessages(result.files.filter((file) => file.messages.length > 0).map((file) => [file.path, serializeMessages(file.messages)] as const)),
     lines: linesOf(result),
     agents: result.agents.length,
+    agentHashes,
     errorCount: result.errorCount,
     warningCount: result.warningCount,
   };

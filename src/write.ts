@@ -87,7 +87,12 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[]):
  * change makes, links and removes nothing.
  */
 export interface OutputWriter {
-  add(file: OutputFile): void;
+  /**
+   * `known`: the caller knows outDir holds exactly these bytes at this path (an agent's file
+   * whose agent the last build emitted with the same hash, see up-to-date.ts agentsInOutDir),
+   * so an existing file is kept without reading it.
+   */
+  add(file: OutputFile, known?: boolean): void;
   commit(): Promise<WriteResult>;
   abort(): Promise<void>;
 }
@@ -135,12 +140,12 @@ export async function openOutput(outDir: string): Promise<OutputWriter> {
   };
 
   return {
-    add(file) {
+    add(file, known = false) {
       if (closed) throw new Error('the output writer is closed');
       if (planned.has(file.path)) throw new Error(`two targets emit ${file.path}`);
       planned.add(file.path);
       try {
-        if (existing.has(file.path) && sameBytes(outDir, file)) {
+        if (existing.has(file.path) && (known || sameBytes(outDir, file))) {
           unchanged.push(file.path);
           if (pendingLinks) pendingLinks.push(file.path);
           else linkSync(path.join(outDir, file.path), place(file.path));

@@ -4,7 +4,7 @@
  * build; anything that could make it wrong sends it back to a real build.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -258,6 +258,71 @@ describe('build record', () => {
     await buildOnce(bare, { cache: false });
     expect((await buildOnce(bare, { cache: false })).parsed).toHaveLength(3);
     expect(existsSync(path.join(bare, 'node_modules/.cache/agentc'))).toBe(false);
+  });
+});
+
+describe('a build after edits keeps the files of agents the last build emitted with the same hash', () => {
+  /** Other bytes of the same size, written in place: outDir's folders keep their stamps. */
+  async function plant(file: string): Promise<string> {
+    const text = await readFile(file, 'utf8');
+    const planted = text.replace('You are', 'You ARE');
+    expect(Buffer.byteLength(planted)).toBe(Buffer.byteLength(text));
+    await writeFile(file, planted);
+    return planted;
+  }
+
+  it('keeps them without reading them (a planted file stays; --check still compares bytes), and writes the rest as a fresh build would', async () => {
+    const root = await makeProject({ ...FILES, 'agents/d.md': agent('delta') }, ALL_TARGETS);
+    await buildOnce(root);
+    const gamma = path.join(root, 'dist/agents/gamma.json');
+    const inode = (await stat(gamma)).ino;
+    const planted = await plant(gamma);
+    // A prompt edit, a rename, a removal and an addition at once.
+    await writeFile(path.join(root, 'agents/a.md'), `${agent('alpha')}Edited.\n`);
+    await writeFile(path.join(root, 'agents/b.md'), agent('beta-two'));
+    await rm(path.join(root, 'agents/d.md'));
+    await writeFile(path.join(root, 'agents/e.md'), agent('epsilon'));
+    const { summary, fromRecord } = await buildOnce(root);
+    expect([fromRecord, summary.errors]).toEqual([false, 0]);
+    // gamma is the same agent: its file was kept as it was (the same inode, linked), not read.
+    expect(await readFile(gamma, 'utf8')).toBe(planted);
+    expect((await stat(gamma)).ino).toBe(inode);
+    const fresh = await compile(await loadConfig({ cwd: root }));
+    const expected = Object.fromEntries(fresh.output.map((f) => [f.path, f.contents]));
+    expect(await snapshotDir(path.join(root, 'dist'))).toEqual({ ...expected, 'agents/gamma.json': planted });
+    // That is the up-to-date check's trust (a file edited in place is not noticed); --check is not fooled.
+    const check = await cli(root, 'build', '--check');
+    expect(check.code).toBe(1);
+    expect(check.stdout + check.stderr).toContain('stale   agents/gamma.json');
+  });
+
+  it('after an output was added, removed or renamed in outDir, every file is compared again', async () => {
+    const root = await makeProject(FILES, ALL_TARGETS);
+    await buildOnce(root);
+    await plant(path.join(root, 'dist/agents/gamma.json'));
+    await writeFile(path.join(root, 'dist/agents/stray.json'), '{}\n');
+    await writeFile(path.join(root, 'agents/a.md'), `${agent('alpha')}Edited.\n`);
+    expect((await buildOnce(root)).fromRecord).toBe(false);
+    await expectFreshDist(root);
+  });
+
+  it('an agent of the same name from another source (the file moved) is compared, not kept', async () => {
+    const root = await makeProject(FILES, ALL_TARGETS);
+    await buildOnce(root);
+    await plant(path.join(root, 'dist/agents/gamma.json'));
+    // The same text under another path: the same name, another agent (its source path is part of it).
+    await rename(path.join(root, 'agents/c.md'), path.join(root, 'agents/moved.md'));
+    expect((await buildOnce(root)).fromRecord).toBe(false);
+    await expectFreshDist(root);
+  });
+
+  it('--no-cache and a build without a record compare every file', async () => {
+    const root = await makeProject(FILES, ALL_TARGETS);
+    await buildOnce(root);
+    await plant(path.join(root, 'dist/agents/gamma.json'));
+    await writeFile(path.join(root, 'agents/a.md'), `${agent('alpha')}Edited.\n`);
+    await buildOnce(root, { cache: false });
+    await expectFreshDist(root);
   });
 });
 

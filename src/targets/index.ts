@@ -36,6 +36,9 @@ export function targetExports(targets: readonly Target[], agents: readonly Agent
   return targets.map((target) => target.exports?.(agents) ?? {});
 }
 
+/** Where emitTargetsTo hands each file, with the agent it was made from when it is one agent's file (Target.emitAgent). */
+export type OutputSink = (file: OutputFile, agent?: Agent) => void;
+
 /**
  * Every configured target's files and the package.json that exports them (unsorted; no marker),
  * all at once; per-agent memos are kept, so the next build (a watch rebuild) reuses them.
@@ -54,19 +57,19 @@ export function emitTargets(agents: readonly Agent[], config: ResolvedConfig, re
  * package.json. Unless `retain`, per-agent memos are not filled (see util/memo.ts): nothing of
  * an agent's output outlives its turn.
  */
-export function emitTargetsTo(agents: readonly Agent[], config: ResolvedConfig, report: TargetReport, sink: (file: OutputFile) => void, options: { retain?: boolean } = {}): void {
+export function emitTargetsTo(agents: readonly Agent[], config: ResolvedConfig, report: TargetReport, sink: OutputSink, options: { retain?: boolean } = {}): void {
   const targets = resolveTargets(config);
   const context = { config, report };
   const layout = new PackageLayout();
   let ownPackageJson = false;
-  const put = (file: OutputFile) => {
+  const put = (file: OutputFile, agent?: Agent) => {
     layout.add(file.path);
     if (file.path === PACKAGE_JSON) ownPackageJson = true;
-    sink(file);
+    sink(file, agent);
   };
   const split = perAgentTargets(targets);
   const perAgent = () => {
-    for (const agent of agents) for (const target of split) for (const file of target.emitAgent!(agent, context)) put(file);
+    for (const agent of agents) for (const target of split) for (const file of target.emitAgent!(agent, context)) put(file, agent);
   };
   if (options.retain) perAgent();
   else withoutRetaining(perAgent);
