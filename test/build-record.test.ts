@@ -271,12 +271,17 @@ describe('a build after edits keeps the files of agents the last build emitted w
     return planted;
   }
 
-  it('keeps them without reading them (a planted file stays; --check still compares bytes), and writes the rest as a fresh build would', async () => {
-    const root = await makeProject({ ...FILES, 'agents/d.md': agent('delta') }, ALL_TARGETS);
+  /** A project built once, then dist/agents/gamma.json planted. */
+  async function builtAndPlanted(files: Record<string, string> = FILES): Promise<{ root: string; gamma: string; planted: string }> {
+    const root = await makeProject(files, ALL_TARGETS);
     await buildOnce(root);
     const gamma = path.join(root, 'dist/agents/gamma.json');
+    return { root, gamma, planted: await plant(gamma) };
+  }
+
+  it('keeps them without reading them (a planted file stays; --check still compares bytes), and writes the rest as a fresh build would', async () => {
+    const { root, gamma, planted } = await builtAndPlanted({ ...FILES, 'agents/d.md': agent('delta') });
     const inode = (await stat(gamma)).ino;
-    const planted = await plant(gamma);
     // A prompt edit, a rename, a removal and an addition at once.
     await writeFile(path.join(root, 'agents/a.md'), `${agent('alpha')}Edited.\n`);
     await writeFile(path.join(root, 'agents/b.md'), agent('beta-two'));
@@ -297,9 +302,7 @@ describe('a build after edits keeps the files of agents the last build emitted w
   });
 
   it('after an output was added, removed or renamed in outDir, every file is compared again', async () => {
-    const root = await makeProject(FILES, ALL_TARGETS);
-    await buildOnce(root);
-    await plant(path.join(root, 'dist/agents/gamma.json'));
+    const { root } = await builtAndPlanted();
     await writeFile(path.join(root, 'dist/agents/stray.json'), '{}\n');
     await writeFile(path.join(root, 'agents/a.md'), `${agent('alpha')}Edited.\n`);
     expect((await buildOnce(root)).fromRecord).toBe(false);
@@ -307,9 +310,7 @@ describe('a build after edits keeps the files of agents the last build emitted w
   });
 
   it('an agent of the same name from another source (the file moved) is compared, not kept', async () => {
-    const root = await makeProject(FILES, ALL_TARGETS);
-    await buildOnce(root);
-    await plant(path.join(root, 'dist/agents/gamma.json'));
+    const { root } = await builtAndPlanted();
     // The same text under another path: the same name, another agent (its source path is part of it).
     await rename(path.join(root, 'agents/c.md'), path.join(root, 'agents/moved.md'));
     expect((await buildOnce(root)).fromRecord).toBe(false);
@@ -317,9 +318,7 @@ describe('a build after edits keeps the files of agents the last build emitted w
   });
 
   it('--no-cache and a build without a record compare every file', async () => {
-    const root = await makeProject(FILES, ALL_TARGETS);
-    await buildOnce(root);
-    await plant(path.join(root, 'dist/agents/gamma.json'));
+    const { root } = await builtAndPlanted();
     await writeFile(path.join(root, 'agents/a.md'), `${agent('alpha')}Edited.\n`);
     await buildOnce(root, { cache: false });
     await expectFreshDist(root);

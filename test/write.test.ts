@@ -55,24 +55,17 @@ describe('openOutput', () => {
     // 3 MB: past the 1 MB the comparison reuses between files; multi-byte text throughout.
     const big = 'é'.repeat(1_500_000);
     const pieces = (text: string) => outputFromChunks('manifest.json', [Buffer.from('{"a":'), Buffer.from(text), Buffer.from('}\n')]);
-    const before = [
-      FILES[0]!,
-      { path: 'big.txt', contents: `${big}a` },
-      { path: 'big-same.txt', contents: `${big}b` },
-      pieces('"xé"'),
-      { path: 'small.json', contents: '{"b":"é—2"}\n' },
-      { path: 'small-same.json', contents: '{"c":1}\n' },
-    ];
-    await writeOutput(outDir, before);
     // Each changed file keeps its size in bytes, so only its bytes can tell.
-    const after = [
+    const outputs = (bigEnd: string, piece: string, accent: string) => [
       FILES[0]!,
-      { path: 'big.txt', contents: `${big}z` },
+      { path: 'big.txt', contents: `${big}${bigEnd}` },
       { path: 'big-same.txt', contents: `${big}b` },
-      pieces('"yé"'),
-      { path: 'small.json', contents: '{"b":"è—2"}\n' },
+      pieces(piece),
+      { path: 'small.json', contents: `{"b":"${accent}—2"}\n` },
       { path: 'small-same.json', contents: '{"c":1}\n' },
     ];
+    await writeOutput(outDir, outputs('a', '"xé"', 'é'));
+    const after = outputs('z', '"yé"', 'è');
     expect(await diffOutput(outDir, after)).toEqual({ stale: ['big.txt', 'manifest.json', 'small.json'], missing: [], extra: [], unchanged: [MARKER_FILE, 'big-same.txt', 'small-same.json'] });
     // Unchanged in pieces too: compared piece by piece with the file.
     expect((await diffOutput(outDir, [pieces('"xé"')])).unchanged).toEqual(['manifest.json']);
