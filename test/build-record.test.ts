@@ -3,6 +3,7 @@
  * finds outDir up to date without parsing or emitting, and gives the same result as a real
  * build; anything that could make it wrong sends it back to a real build.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,7 +17,7 @@ import { loadConfig } from '../src/config/load.js';
 import type { UserConfig } from '../src/config/schema.js';
 import { toDiagnostic } from '../src/diagnostics.js';
 import { compareCodeUnits } from '../src/util/text.js';
-import { cleanupTempDirs, cli, FIXTURE_CONFIG, makeProject, snapshotDir } from './helpers/project.js';
+import { cleanupTempDirs, cli, FIXTURE_CONFIG, makeProject, REPO, snapshotDir } from './helpers/project.js';
 
 afterAll(cleanupTempDirs);
 
@@ -237,6 +238,28 @@ describe('build record', () => {
     const shard = readdirSync(folder).find((f) => f.startsWith('shard-'))!;
     await writeFile(path.join(folder, shard), readFileSync(path.join(folder, shard), 'utf8') + ' ');
     expect((await buildOnce(root, { version: '1.0.1-test' })).fromRecord).toBe(false);
+  });
+
+  it('a plugin target from a package: updating the package (its package.json) is a real build', async () => {
+    const root = await makeProject(FILES);
+    const plugin = path.join(root, 'node_modules/agentc-test-plugin');
+    const publish = async (version: string) => {
+      await mkdir(plugin, { recursive: true });
+      await writeFile(path.join(plugin, 'package.json'), JSON.stringify({ name: 'agentc-test-plugin', version, type: 'module', main: 'index.js' }));
+      await writeFile(path.join(plugin, 'index.js'), `export const names = { name: 'names', emit: (agents) => [{ path: 'names.txt', contents: ${JSON.stringify(`${version}:`)} + agents.map((a) => a.name).join(',') }] };\n`);
+    };
+    await publish('1.0.0');
+    const config = JSON.stringify({ ...FIXTURE_CONFIG, targets: ['json'] }).replace(/\]\}$/, ', names]}');
+    await writeFile(path.join(root, 'agents.config.mjs'), `import { names } from 'agentc-test-plugin';\nexport default ${config};\n`);
+    const first = await buildOnce(root);
+    expect(first.summary.result.config.dependencies).toContain(path.join(plugin, 'package.json'));
+    expect((await buildOnce(root)).fromRecord).toBe(true);
+    await publish('1.0.1');
+    expect((await buildOnce(root)).fromRecord).toBe(false);
+    // A new process imports the new code (this one has the old module loaded): the new output.
+    await publish('1.0.2');
+    execFileSync(process.execPath, [path.join(REPO, 'bin/agents.js'), 'build'], { cwd: root, stdio: 'pipe' });
+    expect(await readFile(path.join(root, 'dist/names.txt'), 'utf8')).toBe('1.0.2:alpha,beta,gamma');
   });
 
   it('a corrupt or unreadable record is ignored; --no-cache neither reads nor writes one', async () => {

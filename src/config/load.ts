@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -119,11 +119,38 @@ async function bundle(file: string): Promise<{ code: string; dependencies: strin
     const lines = errors.map((e) => (e.location ? `  ${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}` : `  ${e.text}`));
     throw new ConfigError(`Cannot compile ${path.basename(file)}:\n${lines.join('\n') || (error as Error).message}`, file);
   }
-  const dependencies = Object.keys(result.metafile.inputs)
+  const local = Object.keys(result.metafile.inputs)
     .filter((input) => !input.startsWith('agentc-virtual:'))
-    .map((input) => path.resolve(process.cwd(), input))
-    .sort();
-  return { code: result.outputFiles[0]!.text, dependencies };
+    .map((input) => path.resolve(process.cwd(), input));
+  // Packages stay outside the bundle (imported from node_modules when the config runs), but
+  // their code can be in the config's value: a plugin target from a package. Each one's
+  // package.json is a dependency too, so updating the package (its version) changes the
+  // config's hash as an edit of a local file does, and a build is no longer "up to date".
+  const manifests = new Set<string>();
+  for (const [input, { imports }] of Object.entries(result.metafile.inputs)) {
+    for (const imported of imports) {
+      const manifest = imported.external ? packageManifest(imported.path, path.dirname(path.resolve(process.cwd(), input))) : undefined;
+      if (manifest) manifests.add(manifest);
+    }
+  }
+  return { code: result.outputFiles[0]!.text, dependencies: [...local, ...manifests].sort() };
+}
+
+/**
+ * The package.json of the package a bare import names, found as Node looks for packages
+ * (node_modules of the importing folder, then of each folder above), or undefined (a Node
+ * built-in, a path, a package that is not installed). Not through require.resolve: a package
+ * whose `exports` leave out package.json would hide it.
+ */
+function packageManifest(specifier: string, fromDir: string): string | undefined {
+  if (isBuiltin(specifier) || specifier.startsWith('.') || path.isAbsolute(specifier) || specifier.includes(':')) return undefined;
+  const parts = specifier.split('/');
+  const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+  for (let dir = fromDir; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules', name, 'package.json');
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return undefined;
+  }
 }
 
 /**
@@ -157,7 +184,8 @@ function stampOrUndefined(dependencies: readonly string[]): string | undefined {
  * The cached bundle of a config. Its key is everything esbuild's output depends on here: the
  * versions of agentc and esbuild, the bytes of every file it read, the entries of their folders
  * (a new file can change what an import resolves to) and the tsconfig.json, jsconfig.json and
- * package.json in those folders. Packages are external, so node_modules is not part of it.
+ * package.json in those folders. Packages are external: of node_modules, only the package.json
+ * of each package the config imports is part of it (see packageManifest).
  */
 interface BundleRecord {
   format: number;
