@@ -1,6 +1,6 @@
 /**
- * `npm run bench:watch`: agentc's cold build, warm build (persistent cache, nothing changed)
- * and edit-to-dist time in watch mode (save one agent file -> the rebuild has written outDir;
+ * `npm run bench:watch`: agentc's cold build, warm build (persistent cache, nothing changed),
+ * a one-shot build after one edit (median of 3), and edit-to-dist time in watch mode (save one agent file -> the rebuild has written outDir;
  * median of 20 edits), for corpora of 1,000 and 10,000 agents from bench/generate.mjs.
  *
  *   node bench/watch.mjs [--sizes 1000,10000] [--edits 20] [--targets json,ts] [--json file] [--skip-build]
@@ -76,6 +76,16 @@ for (const size of sizes) {
   warmBuilder.on('file:analyze', () => parsed++);
   const warm = await timed(() => warmBuilder.build());
 
+  // One edit, then a one-shot build (`agents build`, not watch mode): a new builder each time.
+  const oneShot = [];
+  for (let i = 0; i < 3; i++) {
+    const absolute = path.join(root, corpus.files[(i * 104729) % corpus.files.length]);
+    await writeFile(absolute, `${await readFile(absolute, 'utf8')}\nOne-shot edit ${i}.\n`);
+    const run = await timed(() => createBuilder({ cwd: root }).build());
+    if (!run.value.wroteOutput || run.value.analyzed.length !== 1) throw new Error(`one-shot edit ${i} did not parse exactly one file`);
+    oneShot.push(run.ms);
+  }
+
   // Edit-to-dist: watch, then save one file at a time and wait for the rebuild that wrote it.
   const builder = createBuilder({ cwd: root });
   const handle = await builder.watch();
@@ -113,6 +123,7 @@ for (const size of sizes) {
     coldMs: Math.round(cold.ms),
     warmMs: Math.round(warm.ms),
     warmParsed: parsed,
+    oneShotEditMedianMs: Math.round(median(oneShot)),
     editToDistMedianMs: +median(samples).toFixed(1),
     editToDistMinMs: +Math.min(...samples).toFixed(1),
     editToDistMaxMs: +Math.max(...samples).toFixed(1),
@@ -122,6 +133,7 @@ for (const size of sizes) {
   results.push(row);
   console.log(
     `${String(size).padStart(6)} agents (${row.sourceMB} MB, targets: ${row.targets}): cold ${ms(cold.ms)}, warm ${ms(warm.ms)} (${parsed} files parsed), ` +
+      `one edit then \`agents build\` median ${ms(row.oneShotEditMedianMs)} (3 edits), ` +
       `edit-to-dist median ${ms(row.editToDistMedianMs)} (min ${ms(row.editToDistMinMs)}, max ${ms(row.editToDistMaxMs)}, ${edits} edits)`,
   );
 }
