@@ -58,13 +58,19 @@ export interface SourceStamps {
 
 export function encodeSources(stamps: readonly SourceStamp[]): SourceStamps | undefined {
   const paths = joinPaths(stamps.map((stamp) => stamp[0]));
-  if (paths === undefined || stamps.some((stamp) => !/^[0-9a-f]{64}$/.test(stamp[3]))) return undefined;
-  return { paths, sizes: stamps.map((stamp) => stamp[1]), mtimes: stamps.map((stamp) => stamp[2]), hashes: stamps.map((stamp) => stamp[3]).join('') };
+  const hashes = joinHashes(stamps.map((stamp) => stamp[3]));
+  if (paths === undefined || hashes === undefined) return undefined;
+  return { paths, sizes: stamps.map((stamp) => stamp[1]), mtimes: stamps.map((stamp) => stamp[2]), hashes };
 }
 
-/** The sha256 of the source at this index. */
-export function hashAt(sources: SourceStamps, index: number): string {
-  return sources.hashes.slice(index * 64, index * 64 + 64);
+/** sha256 hex digests one after another, as the record keeps a column of them; undefined if one is not a digest. */
+function joinHashes(hashes: readonly string[]): string | undefined {
+  return hashes.every((hash) => /^[0-9a-f]{64}$/.test(hash)) ? hashes.join('') : undefined;
+}
+
+/** The digest at this index of a joined column (see joinHashes). */
+export function hashAt(hashes: string, index: number): string {
+  return hashes.slice(index * 64, index * 64 + 64);
 }
 
 /** [relative path ('' for the folder itself), mtimeMs, ino] */
@@ -151,15 +157,15 @@ export function writeRecord(cacheFolder: string, record: BuildRecord): void {
 export function encodeAgentHashes(agents: readonly { name: string; hash: string }[]): BuildRecord['agentHashes'] | undefined {
   const sorted = [...agents].sort((a, b) => compareCodeUnits(a.name, b.name));
   const names = joinPaths(sorted.map((agent) => agent.name));
-  if (names === undefined || sorted.some((agent) => !/^[0-9a-f]{64}$/.test(agent.hash))) return undefined;
-  return { names, hashes: sorted.map((agent) => agent.hash).join('') };
+  const hashes = joinHashes(sorted.map((agent) => agent.hash));
+  return names === undefined || hashes === undefined ? undefined : { names, hashes };
 }
 
 /** Name -> hash of every agent the record's build emitted; undefined when the two lists disagree. */
 export function decodeAgentHashes(encoded: BuildRecord['agentHashes']): Map<string, string> | undefined {
   const names = splitPaths(encoded.names);
   if (encoded.hashes.length !== names.length * 64) return undefined;
-  return new Map(names.map((name, i) => [name, encoded.hashes.slice(i * 64, i * 64 + 64)]));
+  return new Map(names.map((name, i) => [name, hashAt(encoded.hashes, i)]));
 }
 
 /** Forget the record: outDir or the cache is about to change in a way it does not describe. */

@@ -12,8 +12,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import type { BuildResult } from './build.js';
-import { removeRecord, stampSourceFolders, writeRecord, type SourceStamp } from './build-record.js';
-import { agentsInOutDir, findUpToDate, recordOf } from './up-to-date.js';
+import { readRecord, removeRecord, stampSourceFolders, writeRecord, type BuildRecord, type SourceStamp } from './build-record.js';
+import { agentsInOutDir, findUpToDate, recordOf, type RecordKey } from './up-to-date.js';
 import { cacheDirFor, cacheFolderFor, entryOf, hashConfig, loadCache, restoreEntry, saveCache, shardOf, SHARDS, textOf, withText, type CacheEntry, type CacheLoadStatus } from './cache.js';
 import { CONFIG_FILES, ConfigError, loadConfig, type LoadConfigOptions } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
@@ -271,9 +271,11 @@ class IncrementalBuilder implements Builder {
       // verify outDir against the files themselves.
       this.lastOutput = undefined;
       const startedAt = Date.now();
-      const upToDate = await this.upToDateBuild();
+      // Read once: it decides whether this build is up to date, and else which agents' files to keep.
+      const record = this.useCache && this.options.write !== false ? readRecord(this.cacheFile()) : undefined;
+      const upToDate = await this.upToDateBuild(record);
       if (upToDate) return upToDate;
-      const summary = await this.run('initial', [], { all: true, rediscover: true, dirty: new Set(), stream: true });
+      const summary = await this.run('initial', [], { all: true, rediscover: true, dirty: new Set(), stream: true, record });
       const saved = await this.saveCacheNow();
       // The record's agents come from the cache: without a whole cache, no record.
       if (summary.wroteOutput && saved) this.saveRecord(summary, startedAt);
@@ -285,11 +287,10 @@ class IncrementalBuilder implements Builder {
    * The summary of a build that finds outDir up to date by the build record alone, or
    * undefined when anything may have changed (then a real build runs). See ./build-record.ts.
    */
-  private async upToDateBuild(): Promise<BuildSummary | undefined> {
-    if (!this.useCache || this.options.write === false) return undefined;
+  private async upToDateBuild(record: BuildRecord | undefined): Promise<BuildSummary | undefined> {
+    if (!record) return undefined;
     const started = performance.now();
-    const config = this.currentConfig!;
-    const found = await findUpToDate({ config, cacheFolder: this.cacheFile(), version: this.version, configHash: this.configHash });
+    const found = await findUpToDate(this.recordKey(), record);
     if (!found) return undefined;
     const { result, sources, agents } = found;
     const id = ++this.buildCount;
@@ -465,6 +466,10 @@ class IncrementalBuilder implements Builder {
     this.emit('cache:load', { file, status: loaded.status, entries: loaded.entries.size, ...(loaded.error ? { error: loaded.error } : {}) });
   }
 
+  private recordKey(): RecordKey {
+    return { config: this.currentConfig!, cacheFolder: this.cacheFile(), version: this.version, configHash: this.configHash };
+  }
+
   private cacheFile(): string {
     const config = this.currentConfig!;
     return cacheFolderFor(cacheDirFor(config.root, this.options.cacheDir), config);
@@ -473,8 +478,9 @@ class IncrementalBuilder implements Builder {
   /**
    * One build over the current config. `all`: every source is re-read (content hashes decide
    * what is re-parsed); otherwise only `dirty` paths are, and the rest reuse memory untouched.
+   * `record`: the build record as this build found it (see compileToOutDir).
    */
-  private async run(reason: BuildReason, changed: string[], plan: { all: boolean; rediscover: boolean; dirty: Set<string>; stream?: boolean }): Promise<BuildSummary> {
+  private async run(reason: BuildReason, changed: string[], plan: { all: boolean; rediscover: boolean; dirty: Set<string>; stream?: boolean; record?: BuildRecord }): Promise<BuildSummary> {
     const config = this.currentConfig!;
     const started = performance.now();
     if (this.useCache) await this.loadStored();
@@ -529,7 +535,7 @@ class IncrementalBuilder implements Builder {
     // Watch mode keeps its output per agent between rebuilds; a new emitter plans every file.
     const emitter = canPatch ? last!.emitter : new IncrementalEmit(config);
     // Written whole (a one-shot build; watch mode's first build, or after a failure): file by file as made.
-    const streamed = writing && !canPatch ? await this.compileToOutDir(analyzed, config, outDir, plan.stream ? undefined : emitter) : undefined;
+    const streamed = writing && !canPatch ? await this.compileToOutDir(analyzed, config, outDir, plan.stream ? undefined : emitter, plan.record) : undefined;
     const compiled: CompileResult & { plan?: OutputPlan } = streamed?.compiled ?? compileAnalyzedWith(analyzed, config, emitter);
     const { agents, files, diagnostics, errorCount, warningCount } = compiled;
     // `output` is made only when read: at 10k agents, sorting 60,000 files per edit for nobody.
@@ -631,17 +637,17 @@ class IncrementalBuilder implements Builder {
    * it (write.ts openOutput), so a one-shot build never holds its whole output. Nothing is
    * written when the build has errors; a failure leaves outDir as it was.
    */
-  private async compileToOutDir(analyzed: AnalyzedFile[], config: ResolvedConfig, outDir: string, emitter?: IncrementalEmit) {
+  private async compileToOutDir(analyzed: AnalyzedFile[], config: ResolvedConfig, outDir: string, emitter?: IncrementalEmit, record?: BuildRecord) {
     const { compileAnalyzedTo, compileAnalyzedWith } = await loadCompiler();
     // Through the watch-mode emitter (its shared files include the marker), or the one-shot emit.
     const compileTo = (sink: OutputSink): CompileResult & { plan?: OutputPlan } =>
       emitter ? compileAnalyzedWith(analyzed, config, emitter, sink) : compileAnalyzedTo(analyzed, config, sink);
     // Nothing will be emitted: do not open (or judge) outDir.
     if (countErrors(analyzed.map((entry) => entry.file)) > 0) return { compiled: compileTo(() => {}), write: undefined };
-    // The agents whose files outDir holds as the last build wrote them (read before the record
+    // The agents whose files outDir holds as the last build wrote them (judged before the record
     // is forgotten): their files are kept without reading them back. At 10,000 agents, comparing
     // 60,000 files byte by byte after a one-agent edit was a quarter of that build.
-    const kept = this.useCache ? agentsInOutDir({ config, cacheFolder: this.cacheFile(), version: this.version, configHash: this.configHash }) : undefined;
+    const kept = record && agentsInOutDir(this.recordKey(), record);
     if (this.useCache) this.forgetRecord();
     const writer = await openOutput(outDir);
     try {

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { BuildResult } from './build.js';
-import { decodeAgentHashes, decodeDiagnostics, decodeMessages, encodeAgentHashes, encodeMessages, encodeSources, hashAt, joinPaths, splitPaths, filesUnchanged, foldersUnchanged, RACY_WINDOW_MS, readRecord, RECORD_FORMAT, sourceFoldersUnchanged, stampFiles, stampFolders, stampSourceFolders, writeRecord, type BuildRecord, type FolderStamp, type SourceStamp } from './build-record.js';
+import { decodeAgentHashes, decodeDiagnostics, decodeMessages, encodeAgentHashes, encodeMessages, encodeSources, hashAt, joinPaths, splitPaths, filesUnchanged, foldersUnchanged, RACY_WINDOW_MS, RECORD_FORMAT, sourceFoldersUnchanged, stampFiles, stampFolders, stampSourceFolders, writeRecord, type BuildRecord, type FolderStamp, type SourceStamp } from './build-record.js';
 import { loadCacheSync, restoreEntry, serializeMessages, shardFileName, SHARDS, textOf, withText } from './cache.js';
 import type { ResolvedConfig } from './config/schema.js';
 import { compareDiagnostics, type Diagnostic } from './diagnostics.js';
@@ -28,11 +28,11 @@ export interface RecordKey {
   configHash: string;
 }
 
-/** The recorded build's result, or undefined when anything may have changed (then build for real). */
-export async function findUpToDate(key: RecordKey): Promise<{ result: BuildResult; sources: number; agents: number } | undefined> {
+/** The recorded build's result, or undefined when anything may have changed (then build for real). `found`: the record as read (readRecord). */
+export async function findUpToDate(key: RecordKey, found: BuildRecord | undefined): Promise<{ result: BuildResult; sources: number; agents: number } | undefined> {
   const { config, cacheFolder, version, configHash } = key;
   const outDir = path.resolve(config.root, config.outDir);
-  const record = recordOfOutDir(key);
+  const record = recordOfOutDir(key, found);
   if (!record || !filesUnchanged(cacheFolder, record.shards)) return undefined;
   const checkedAt = Date.now();
   // Unchanged folders list the same files: the recorded paths, without globbing.
@@ -57,7 +57,7 @@ export async function findUpToDate(key: RecordKey): Promise<{ result: BuildResul
     } catch {
       return undefined;
     }
-    if (createHash('sha256').update(bytes).digest('hex') !== hashAt(record.sources, index)) return undefined;
+    if (createHash('sha256').update(bytes).digest('hex') !== hashAt(record.sources.hashes, index)) return undefined;
     // Same bytes: vouch for them with the stat seen now (taken before the read).
     sizes[index] = info.size;
     mtimes[index] = info.mtimeMs;
@@ -105,10 +105,9 @@ export async function findUpToDate(key: RecordKey): Promise<{ result: BuildResul
  * The record, when it is of this version and config and outDir is as its build left it (the
  * marker there, no folder of it changed: no output added, removed or renamed since).
  */
-function recordOfOutDir(key: RecordKey): BuildRecord | undefined {
-  const { config, cacheFolder, version, configHash } = key;
+function recordOfOutDir(key: RecordKey, record: BuildRecord | undefined): BuildRecord | undefined {
+  const { config, version, configHash } = key;
   const outDir = path.resolve(config.root, config.outDir);
-  const record = readRecord(cacheFolder);
   if (!record || record.version !== version || record.configHash !== configHash || record.outDir !== outDir) return undefined;
   if (!existsSync(path.join(outDir, MARKER_FILE)) || !foldersUnchanged(outDir, record.folders)) return undefined;
   return record;
@@ -122,8 +121,8 @@ function recordOfOutDir(key: RecordKey): BuildRecord | undefined {
  * the trust the up-to-date check gives outDir (a file edited in place is not noticed; `agents
  * build --check` compares every byte).
  */
-export function agentsInOutDir(key: RecordKey): Map<string, string> | undefined {
-  const record = recordOfOutDir(key);
+export function agentsInOutDir(key: RecordKey, found: BuildRecord | undefined): Map<string, string> | undefined {
+  const record = recordOfOutDir(key, found);
   return record && decodeAgentHashes(record.agentHashes);
 }
 
