@@ -16,6 +16,7 @@ import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { encodeOutput, outputSize, type OutputFile } from './targets/types.js';
 import { compareCodeUnits } from './util/text.js';
+import { startWriteBehind, type WriteBehind } from './write-behind.js';
 
 /** Marks a folder as agentc's output, so agentc never replaces a folder it did not make. */
 export const MARKER_FILE = '.agentc';
@@ -97,7 +98,18 @@ export interface OutputWriter {
   abort(): Promise<void>;
 }
 
-export async function openOutput(outDir: string): Promise<OutputWriter> {
+export interface OutputOptions {
+  /**
+   * After this many files written, the rest go to a worker thread (write-behind.ts) while the
+   * build goes on making them. Below it, a thread's start-up (~30 ms) is not worth it.
+   */
+  writeBehindAfter?: number;
+}
+
+const WRITE_BEHIND_AFTER = 256;
+
+export async function openOutput(outDir: string, options: OutputOptions = {}): Promise<OutputWriter> {
+  const writeBehindAfter = options.writeBehindAfter ?? WRITE_BEHIND_AFTER;
   let existing: Set<string>;
   try {
     await recoverOutDir(outDir);
@@ -116,6 +128,7 @@ export async function openOutput(outDir: string): Promise<OutputWriter> {
   let pendingLinks: string[] | undefined = [];
   const made = new Set<string>();
   let closed = false;
+  let behind: WriteBehind | undefined;
 
   const place = (relative: string): string => {
     const target = path.join(temp, ...relative.split('/'));
@@ -129,6 +142,7 @@ export async function openOutput(outDir: string): Promise<OutputWriter> {
   };
   const fail = (error: unknown): never => {
     closed = true;
+    behind?.close();
     rmSync(temp, { recursive: true, force: true });
     throw error instanceof OutputError ? error : new OutputError(`Cannot write ${outDir}: ${(error as Error).message}`, outDir);
   };
@@ -153,15 +167,19 @@ export async function openOutput(outDir: string): Promise<OutputWriter> {
         }
         written.push(file.path);
         if (pendingLinks) startTemp();
+        const target = place(file.path);
+        if (!behind && written.length > writeBehindAfter) behind = startWriteBehind();
+        if (behind?.write(target, file.chunks ?? file.contents)) return;
         // Text goes to Node's UTF-8 fast path (encoded in C++): a Buffer per file, 60,000 of
         // them in a cold 10k build, cost more in allocation and GC than the writes.
-        writeFileSync(place(file.path), file.chunks ? encodeOutput(file) : file.contents);
+        writeFileSync(target, file.chunks ? encodeOutput(file) : file.contents);
       } catch (error) {
         fail(error);
       }
     },
     async abort() {
       closed = true;
+      behind?.close();
       await rm(temp, { recursive: true, force: true });
     },
     async commit() {
@@ -172,6 +190,8 @@ export async function openOutput(outDir: string): Promise<OutputWriter> {
       if (!result.changed) return result;
       try {
         if (pendingLinks) startTemp();
+        behind?.flush();
+        behind?.close();
       } catch (error) {
         fail(error);
       }

@@ -1,0 +1,118 @@
+/**
+ * The write-behind ring (src/write-behind.ts): files handed to the worker thread land with
+ * exactly their bytes, in any mix of sizes that makes the ring wrap and fill; a write error is
+ * reported, never lost; a closed queue writes nothing more.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openOutput } from '../src/write.js';
+import { startWriteBehind, WriteBehindError } from '../src/write-behind.js';
+import { cleanupTempDirs, snapshotDir, tempDir } from './helpers/project.js';
+
+afterAll(cleanupTempDirs);
+
+/** Deterministic text of `length` characters mixing 1- to 4-byte UTF-8. */
+function text(seed: number, length: number): string {
+  const alphabet = ['a', 'Z', '\n', 'é', '—', '漢', '😀', '"'];
+  let out = '';
+  for (let i = 0; i < length; i++) out += alphabet[(seed * 31 + i * 7 + ((i * i) >> 3)) % alphabet.length];
+  return out;
+}
+
+describe('startWriteBehind', () => {
+  it('writes every file with its exact bytes through a small ring that wraps and fills many times', async () => {
+    const dir = await tempDir();
+    // 4 KB ring: records of 12 B to ~1.6 KB, so it wraps at every offset and the producer waits often.
+    const queue = startWriteBehind(4096);
+    const expected = new Map<string, Buffer>();
+    for (let i = 0; i < 400; i++) {
+      const target = path.join(dir, `f${i}-é.txt`);
+      const length = [0, 1, 3, 50, 333, 400][i % 6]!;
+      if (i % 5 === 0) {
+        const chunks = [Buffer.from(text(i, length)), Buffer.alloc(0), Buffer.from(text(i + 1, 7))];
+        expect(queue.write(target, chunks)).toBe(true);
+        expected.set(target, Buffer.concat(chunks));
+      } else {
+        const contents = text(i, length);
+        expect(queue.write(target, contents)).toBe(true);
+        expected.set(target, Buffer.from(contents));
+      }
+    }
+    queue.flush();
+    queue.close();
+    expect(readdirSync(dir)).toHaveLength(400);
+    for (const [target, bytes] of expected) expect(readFileSync(target).equals(bytes), target).toBe(true);
+  });
+
+  it('refuses a file larger than half the ring, so the caller writes it itself', async () => {
+    const dir = await tempDir();
+    const queue = startWriteBehind(4096);
+    expect(queue.write(path.join(dir, 'big'), 'x'.repeat(2048))).toBe(false);
+    expect(queue.write(path.join(dir, 'small'), 'x'.repeat(1000))).toBe(true);
+    queue.flush();
+    queue.close();
+    expect(readdirSync(dir)).toEqual(['small']);
+  });
+
+  it('reports a failed write at the next flush or write, with the system error', async () => {
+    const dir = await tempDir();
+    const queue = startWriteBehind(4096);
+    queue.write(path.join(dir, 'ok.txt'), 'fine');
+    queue.write(path.join(dir, 'no-such-folder', 'x.txt'), 'lost');
+    queue.write(path.join(dir, 'after.txt'), 'not written: the worker stops at the first error');
+    expect(() => queue.flush()).toThrow(WriteBehindError);
+    expect(() => queue.flush()).toThrow(/ENOENT.*no-such-folder/);
+    expect(() => queue.write(path.join(dir, 'later.txt'), 'x')).toThrow(/ENOENT/);
+    queue.close();
+    expect(readdirSync(dir)).toEqual(['ok.txt']);
+  });
+
+  it('after close, nothing more is written and writing throws', async () => {
+    const dir = await tempDir();
+    const queue = startWriteBehind(4096);
+    queue.write(path.join(dir, 'a.txt'), 'a');
+    queue.flush();
+    queue.close();
+    queue.close();
+    expect(() => queue.write(path.join(dir, 'b.txt'), 'b')).toThrow(/closed/);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readdirSync(dir)).toEqual(['a.txt']);
+  });
+});
+
+describe('openOutput with write-behind', () => {
+  it('gives the same folder as writing inline, files larger than the ring included', async () => {
+    const root = await tempDir();
+    const files = Array.from({ length: 300 }, (_, i) => ({ path: `agents/a${String(i).padStart(3, '0')}.json`, contents: i % 40 === 0 ? text(i, 2000).repeat(2500) : text(i, 2000) }));
+    const write = async (name: string, writeBehindAfter: number) => {
+      const outDir = path.join(root, name);
+      const writer = await openOutput(outDir, { writeBehindAfter });
+      for (const file of files) writer.add(file);
+      const result = await writer.commit();
+      expect(result.written).toHaveLength(300);
+      return snapshotDir(outDir);
+    };
+    const inline = await write('inline', Infinity);
+    const behind = await write('behind', 0);
+    expect(Object.keys(behind)).toHaveLength(300);
+    expect(behind).toEqual(inline);
+  });
+
+  it('a write that fails in the thread fails the commit, and leaves no temporary folder and no outDir', async () => {
+    const root = await tempDir();
+    const outDir = path.join(root, 'dist');
+    const writer = await openOutput(outDir, { writeBehindAfter: 0 });
+    writer.add({ path: 'agents/a.json', contents: '{}\n' });
+    writer.add({ path: 'agents/b.json', contents: '{}\n' });
+    // The folder goes away under the thread: its next file cannot be created.
+    const temp = readdirSync(root).find((entry) => entry.startsWith('.dist.agentc-tmp-'))!;
+    const { rmSync } = await import('node:fs');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    rmSync(path.join(root, temp, 'agents'), { recursive: true });
+    writer.add({ path: 'agents/c.json', contents: '{}\n' });
+    await expect(writer.commit()).rejects.toThrow(/Cannot write .*dist: ENOENT/);
+    expect(readdirSync(root)).toEqual([]);
+    expect(existsSync(outDir)).toBe(false);
+  });
+});
