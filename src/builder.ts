@@ -24,7 +24,7 @@ import { discover, searchedFolders, searchRoots, type SourcePath } from './pipel
 import { compareCodeUnits } from './util/text.js';
 import { VERSION } from './version.js';
 import type { CompileResult } from './compile.js';
-import type { OutputSink } from './targets/index.js';
+import type { EarlyOutput } from './early-output.js';
 import type { IncrementalEmit, OutputPlan } from './targets/incremental.js';
 import { writeChanges } from './write-changes.js';
 import { MARKER_FILE, MARKER_OUTPUT, openOutput, readOutput, type WriteResult } from './write.js';
@@ -138,14 +138,16 @@ let compiler:
       compileAnalyzedWith: typeof import('./compile.js').compileAnalyzedWith;
       compileAnalyzedTo: typeof import('./compile.js').compileAnalyzedTo;
       IncrementalEmit: typeof import('./targets/incremental.js').IncrementalEmit;
+      EarlyOutput: typeof import('./early-output.js').EarlyOutput;
     }>
   | undefined;
 function loadCompiler() {
-  compiler ??= Promise.all([import('./pipeline/analyze.js'), import('./compile.js'), import('./targets/incremental.js')]).then(([analyze, compile, incremental]) => ({
+  compiler ??= Promise.all([import('./pipeline/analyze.js'), import('./compile.js'), import('./targets/incremental.js'), import('./early-output.js')]).then(([analyze, compile, incremental, early]) => ({
     analyzeFile: analyze.analyzeFile,
     compileAnalyzedWith: compile.compileAnalyzedWith,
     compileAnalyzedTo: compile.compileAnalyzedTo,
     IncrementalEmit: incremental.IncrementalEmit,
+    EarlyOutput: early.EarlyOutput,
   }));
   return compiler;
 }
@@ -484,7 +486,7 @@ class IncrementalBuilder implements Builder {
     const config = this.currentConfig!;
     const started = performance.now();
     if (this.useCache) await this.loadStored();
-    const { compileAnalyzedWith, IncrementalEmit } = await loadCompiler();
+    const { compileAnalyzedWith, IncrementalEmit, EarlyOutput } = await loadCompiler();
     const id = ++this.buildCount;
     this.emit('build:start', { id, reason, changed });
 
@@ -499,18 +501,30 @@ class IncrementalBuilder implements Builder {
         }
       }
     }
+    const outDir = path.resolve(config.root, config.outDir);
+    const writing = this.options.write !== false;
+    // A one-shot build writes each agent's files as soon as that agent is final, while the
+    // other sources are still analyzed (early-output.ts). The agents whose files outDir holds
+    // as the last build wrote them (judged before the record is forgotten) are kept without
+    // reading them back: at 10,000 agents, comparing 60,000 files byte by byte after a
+    // one-agent edit was a quarter of that build.
+    const keptAgents = writing && plan.stream && plan.record ? agentsInOutDir(this.recordKey(), plan.record) : undefined;
+    const early = writing && plan.stream ? new EarlyOutput({ count: this.sources.length, outDir, config, known: (agent) => keptAgents?.get(agent.name) === agent.hash }) : undefined;
     const analyzedPaths: string[] = [];
     let cached = 0;
     // Known, clean sources are restored at once; only the others are read (10,000 promises per edit cost more than the edit).
     const analyzed = new Array<AnalyzedFile>(this.sources.length);
     const toRead: number[] = [];
+    const restored: number[] = [];
     this.sources.forEach((source, index) => {
       const known = this.entries.get(source.path);
       if (known && !plan.all && !plan.dirty.has(source.path)) {
         cached++;
         analyzed[index] = this.restore(known);
+        restored.push(index);
       } else toRead.push(index);
     });
+    if (early) for (const index of restored) await early.add(index, analyzed[index]!);
     await mapLimit(toRead, READ_CONCURRENCY, async (index) => {
       const source = this.sources[index]!;
       const { entry, parsed } = await this.analyzeSource(source, config);
@@ -518,6 +532,7 @@ class IncrementalBuilder implements Builder {
       else cached++;
       this.entries.set(source.path, entry);
       analyzed[index] = this.restore(entry);
+      await early?.add(index, analyzed[index]);
     });
     analyzedPaths.sort(compareCodeUnits);
     if (plan.all) {
@@ -526,8 +541,6 @@ class IncrementalBuilder implements Builder {
       this.stored.clear();
     }
 
-    const outDir = path.resolve(config.root, config.outDir);
-    const writing = this.options.write !== false;
     // What outDir holds is known again only once this build's output is written.
     const last = this.lastOutput;
     this.lastOutput = undefined;
@@ -535,7 +548,7 @@ class IncrementalBuilder implements Builder {
     // Watch mode keeps its output per agent between rebuilds; a new emitter plans every file.
     const emitter = canPatch ? last!.emitter : new IncrementalEmit(config);
     // Written whole (a one-shot build; watch mode's first build, or after a failure): file by file as made.
-    const streamed = writing && !canPatch ? await this.compileToOutDir(analyzed, config, outDir, plan.stream ? undefined : emitter, plan.record) : undefined;
+    const streamed = writing && !canPatch ? await this.compileToOutDir(analyzed, config, outDir, plan.stream ? undefined : emitter, early) : undefined;
     const compiled: CompileResult & { plan?: OutputPlan } = streamed?.compiled ?? compileAnalyzedWith(analyzed, config, emitter);
     const { agents, files, diagnostics, errorCount, warningCount } = compiled;
     // `output` is made only when read: at 10k agents, sorting 60,000 files per edit for nobody.
@@ -637,22 +650,30 @@ class IncrementalBuilder implements Builder {
    * it (write.ts openOutput), so a one-shot build never holds its whole output. Nothing is
    * written when the build has errors; a failure leaves outDir as it was.
    */
-  private async compileToOutDir(analyzed: AnalyzedFile[], config: ResolvedConfig, outDir: string, emitter?: IncrementalEmit, record?: BuildRecord) {
+  private async compileToOutDir(analyzed: AnalyzedFile[], config: ResolvedConfig, outDir: string, emitter?: IncrementalEmit, early?: EarlyOutput) {
     const { compileAnalyzedTo, compileAnalyzedWith } = await loadCompiler();
-    // Through the watch-mode emitter (its shared files include the marker), or the one-shot emit.
-    const compileTo = (sink: OutputSink): CompileResult & { plan?: OutputPlan } =>
-      emitter ? compileAnalyzedWith(analyzed, config, emitter, sink) : compileAnalyzedTo(analyzed, config, sink);
-    // Nothing will be emitted: do not open (or judge) outDir.
-    if (countErrors(analyzed.map((entry) => entry.file)) > 0) return { compiled: compileTo(() => {}), write: undefined };
-    // The agents whose files outDir holds as the last build wrote them (judged before the record
-    // is forgotten): their files are kept without reading them back. At 10,000 agents, comparing
-    // 60,000 files byte by byte after a one-agent edit was a quarter of that build.
-    const kept = record && agentsInOutDir(this.recordKey(), record);
+    // Nothing will be emitted: do not open (or judge) outDir, and throw away what was written early.
+    if (countErrors(analyzed.map((entry) => entry.file)) > 0) {
+      await early?.abort();
+      return { compiled: emitter ? compileAnalyzedWith(analyzed, config, emitter, () => {}) : compileAnalyzedTo(analyzed, config, () => {}), write: undefined };
+    }
+    if (early?.error !== undefined) {
+      await early.abort();
+      throw early.error;
+    }
     if (this.useCache) this.forgetRecord();
-    const writer = await openOutput(outDir);
+    const started = early?.result();
+    const writer = started?.writer ?? (await openOutput(outDir));
     try {
-      if (!emitter) writer.add(MARKER_OUTPUT);
-      const compiled = compileTo((file, agent) => writer.add(file, agent !== undefined && kept?.get(agent.name) === agent.hash));
+      // Through the watch-mode emitter (its shared files include the marker), the agents left
+      // after writing early (the marker is written), or the one-shot emit.
+      let compiled: CompileResult & { plan?: OutputPlan };
+      if (emitter) compiled = compileAnalyzedWith(analyzed, config, emitter, (file) => writer.add(file));
+      else if (started) compiled = compileAnalyzedTo(analyzed, config, started.stream);
+      else {
+        writer.add(MARKER_OUTPUT);
+        compiled = compileAnalyzedTo(analyzed, config, (file) => writer.add(file));
+      }
       if (compiled.errorCount > 0) {
         await writer.abort();
         return { compiled, write: undefined };

@@ -9,7 +9,7 @@ import type { Agent } from './ir.js';
 import { analyzeFile, type AnalyzedFile } from './pipeline/analyze.js';
 import { crossCheck } from './pipeline/cross-check.js';
 import { discover, type SourcePath } from './pipeline/discover.js';
-import { emitTargets, emitTargetsTo, type OutputSink } from './targets/index.js';
+import { emitTargets, emitTargetsTo, type OutputSink, type TargetStream } from './targets/index.js';
 import { withHash } from './targets/json.js';
 import type { OutputFile, TargetReport } from './targets/types.js';
 import { compareCodeUnits } from './util/text.js';
@@ -57,9 +57,13 @@ export function compileAnalyzed(analyzed: AnalyzedFile[], config: ResolvedConfig
  * marker file. The caller owns the sink's writes: when the result has errors (a target may
  * report one), it must throw them away.
  */
-export function compileAnalyzedTo(analyzed: AnalyzedFile[], config: ResolvedConfig, sink: OutputSink): CompileResult {
+export function compileAnalyzedTo(analyzed: AnalyzedFile[], config: ResolvedConfig, sink: OutputSink): CompileResult;
+/** With `stream`, whose `agent` has already emitted some agents (early-output.ts): it emits the rest to its own sink. */
+export function compileAnalyzedTo(analyzed: AnalyzedFile[], config: ResolvedConfig, stream: TargetStream): CompileResult;
+export function compileAnalyzedTo(analyzed: AnalyzedFile[], config: ResolvedConfig, to: OutputSink | TargetStream): CompileResult {
   return finish(analyzed, crossCheck(analyzed, config), config, (agents, report) => {
-    emitTargetsTo(agents, config, report, sink);
+    if (typeof to === 'function') emitTargetsTo(agents, config, report, to);
+    else to.finish(agents, report);
     return () => [];
   });
 }
@@ -136,7 +140,13 @@ function targetReporter(analyzed: readonly AnalyzedFile[], config: ResolvedConfi
   };
   return (agent, ruleId, message, field) => {
     const file = fileAt(agent.source.path);
-    if (!file) return;
+    if (file) reportOnFile(file, config)(agent, ruleId, message, field);
+  };
+}
+
+/** A target's reports about the agent of this one file (its field's position, else the name's). */
+export function reportOnFile(file: VFile, config: Pick<ResolvedConfig, 'rules'>): TargetReport {
+  return (agent, ruleId, message, field) => {
     const { positions } = agent.source;
     const at = (field !== undefined && Object.hasOwn(positions, field) ? positions[field] : undefined) ?? positions.name ?? { line: 1, column: 1 };
     reporterFor(file, config.rules)(ruleId, message, at);

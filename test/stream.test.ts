@@ -4,6 +4,7 @@
  * targets that have it, and nothing written when a target reports an error or throws.
  */
 import { readdirSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBuilder } from '../src/builder.js';
@@ -75,6 +76,74 @@ describe('a build that writes as it emits', () => {
     const broken = configFor(root, { targets: ['json', splitPlugin([], { failOn: 'gamma' })] });
     await expect(createBuilder({ config: broken, cache: false }).build()).rejects.toThrow(/lines target bug on gamma/);
     expect(await snapshotDir(path.join(root, 'dist'))).toEqual(before);
+    expect(besideDist(root)).toEqual([]);
+  });
+});
+
+/**
+ * A one-shot build writes each agent's files while later sources are still analyzed
+ * (src/early-output.ts): its outDir, diagnostics and failures must be those of compiling
+ * everything first.
+ */
+describe('agents written before the last source is analyzed', () => {
+  const sameAsCompileThenWrite = async (root: string, user: UserConfig) => {
+    const summary = await createBuilder({ config: configFor(root, user), cache: false }).build();
+    const fresh = await compile(configFor(root, user));
+    expect(summary.result.diagnostics).toEqual(fresh.diagnostics);
+    expect(await snapshotDir(path.join(root, 'dist'))).toEqual(Object.fromEntries(fresh.output.map((f) => [f.path, f.contents])));
+    expect(besideDist(root)).toEqual([]);
+    return { summary, fresh };
+  };
+
+  it('an error in the last file throws away every agent written before it, and leaves the last build in place', async () => {
+    const root = await makeProject(FILES);
+    await createBuilder({ config: configFor(root), cache: false }).build();
+    const before = await snapshotDir(path.join(root, 'dist'));
+    await writeFile(path.join(root, 'agents/z.md'), '---\nname: zeta\n---\nNo description: an error.\n');
+    await writeFile(path.join(root, 'agents/a.md'), agent('alpha-renamed'));
+    const summary = await createBuilder({ config: configFor(root), cache: false }).build();
+    expect(summary.errors).toBeGreaterThan(0);
+    expect(summary.wroteOutput).toBe(false);
+    expect(await snapshotDir(path.join(root, 'dist'))).toEqual(before);
+    expect(besideDist(root)).toEqual([]);
+  });
+
+  it('a duplicate name fails the build after agents were written early: nothing written, the diagnostics of compile-then-write', async () => {
+    // c.md repeats a.md's name and d.md repeats it in other case; the target reports on alpha,
+    // which is written early, before the cross-file check finds the duplicates.
+    const files = { ...FILES, 'agents/c.md': agent('alpha'), 'agents/d.md': agent('Alpha') };
+    const root = await makeProject(files);
+    const user: UserConfig = { targets: ['json', 'ts', splitPlugin([], { reportOn: 'alpha' })] };
+    const summary = await createBuilder({ config: configFor(root, user), cache: false }).build();
+    const fresh = await compile(configFor(root, user));
+    expect(summary.result.diagnostics.filter((d) => d.ruleId === 'agent/duplicate-name').map((d) => [d.file, d.severity])).toEqual([
+      ['agents/c.md', 'error'],
+      ['agents/d.md', 'error'],
+    ]);
+    expect(summary.result.diagnostics).toEqual(fresh.diagnostics);
+    expect(summary.result.diagnostics.some((d) => d.ruleId === 'target/dropped-field')).toBe(false);
+    expect(summary.wroteOutput).toBe(false);
+    expect(readdirSync(root).filter((entry) => entry.includes('dist'))).toEqual([]);
+  });
+
+  it('a project large enough for the writer thread gives the outDir of compile-then-write', async () => {
+    // 300 agents x 6 files: past the 256 files written before the thread takes over.
+    const files = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`agents/a${String(i).padStart(3, '0')}.md`, agent(`agent-${i}`)]));
+    const root = await makeProject(files);
+    const { summary } = await sameAsCompileThenWrite(root, {});
+    expect(summary.agents).toBe(300);
+    expect(summary.result.write?.written.length).toBeGreaterThan(1500);
+  });
+
+  it('an outDir agentc did not make is reported only when the build has no errors', async () => {
+    const root = await makeProject({ ...FILES, 'agents/z.md': '---\nname: zeta\n---\nNo description: an error.\n' });
+    await mkdir(path.join(root, 'dist'));
+    await writeFile(path.join(root, 'dist/mine.txt'), 'not agentc\n');
+    const failing = await createBuilder({ config: configFor(root), cache: false }).build();
+    expect(failing.errors).toBeGreaterThan(0);
+    await rm(path.join(root, 'agents/z.md'));
+    await expect(createBuilder({ config: configFor(root), cache: false }).build()).rejects.toThrow(/was not made by agentc/);
+    expect(await snapshotDir(path.join(root, 'dist'))).toEqual({ 'mine.txt': 'not agentc\n' });
     expect(besideDist(root)).toEqual([]);
   });
 });

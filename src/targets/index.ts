@@ -58,8 +58,27 @@ export function emitTargets(agents: readonly Agent[], config: ResolvedConfig, re
  * an agent's output outlives its turn.
  */
 export function emitTargetsTo(agents: readonly Agent[], config: ResolvedConfig, report: TargetReport, sink: OutputSink, options: { retain?: boolean } = {}): void {
+  streamTargets(config, sink, options).finish(agents, report);
+}
+
+/**
+ * emitTargetsTo in two steps, for a build that writes agents' files while it is still
+ * analyzing the sources (see early-output.ts): `agent` emits one agent's files from the
+ * per-agent targets (memos not kept) as soon as that agent is final; `finish` emits what is
+ * left: the agents not handed to `agent`, then the shared files and package.json. Every agent
+ * handed to `agent` must be among `finish`'s agents: its files cannot be taken back.
+ *
+ * What the targets report while `agent` emits is held until `finish`: a build whose other
+ * files turn out to have errors never gets there (its targets do not run), and reports nothing
+ * of them, as if it had compiled everything first.
+ */
+export interface TargetStream {
+  agent(agent: Agent, report: TargetReport): void;
+  finish(agents: readonly Agent[], report: TargetReport): void;
+}
+
+export function streamTargets(config: ResolvedConfig, sink: OutputSink, options: { retain?: boolean } = {}): TargetStream {
   const targets = resolveTargets(config);
-  const context = { config, report };
   const layout = new PackageLayout();
   let ownPackageJson = false;
   const put = (file: OutputFile, agent?: Agent) => {
@@ -68,11 +87,31 @@ export function emitTargetsTo(agents: readonly Agent[], config: ResolvedConfig, 
     sink(file, agent);
   };
   const split = perAgentTargets(targets);
-  const perAgent = () => {
-    for (const agent of agents) for (const target of split) for (const file of target.emitAgent!(agent, context)) put(file, agent);
+  const early = new Set<Agent>();
+  const heldReports: (() => void)[] = [];
+  const emitAgent = (agent: Agent, report: TargetReport) => {
+    const context = { config, report };
+    for (const target of split) for (const file of target.emitAgent!(agent, context)) put(file, agent);
   };
-  if (options.retain) perAgent();
-  else withoutRetaining(perAgent);
-  for (const file of sharedFiles(targets, split, agents, context)) put(file);
-  if (!ownPackageJson) put(packageJson(config, layout, targetExports(targets, agents)));
+  return {
+    agent(agent, report) {
+      if (early.has(agent)) return;
+      early.add(agent);
+      const hold: TargetReport = (...args) => heldReports.push(() => report(...args));
+      withoutRetaining(() => emitAgent(agent, hold));
+    },
+    finish(agents, report) {
+      for (const held of heldReports.splice(0)) held();
+      const rest = agents.filter((agent) => !early.has(agent));
+      if (agents.length - rest.length !== early.size) throw new Error('an agent whose files were written early is not among the agents of the build');
+      const emitRest = () => {
+        for (const agent of rest) emitAgent(agent, report);
+      };
+      if (options.retain) emitRest();
+      else withoutRetaining(emitRest);
+      const context = { config, report };
+      for (const file of sharedFiles(targets, split, agents, context)) put(file);
+      if (!ownPackageJson) put(packageJson(config, layout, targetExports(targets, agents)));
+    },
+  };
 }
