@@ -50,6 +50,23 @@ describe('openOutput', () => {
     expect(beside(outDir)).toEqual([]);
   });
 
+  it('a path with empty or dot segments lands where path.join puts it; one that leaves outDir is refused', async () => {
+    const outDir = path.join(await tempDir(), 'dist');
+    const writer = await openOutput(outDir);
+    writer.add(FILES[0]!);
+    writer.add({ path: 'x/./y//z.json', contents: '1\n' });
+    writer.add({ path: 'x/q/../w.json', contents: '2\n' });
+    await writer.commit();
+    expect(await snapshotDir(outDir)).toEqual({ [MARKER_FILE]: MARKER_CONTENTS, 'x/y/z.json': '1\n', 'x/w.json': '2\n' });
+    for (const escape of ['../escape.json', 'x/../../escape.json', 'x/..', '.']) {
+      const again = await openOutput(outDir);
+      again.add(FILES[0]!);
+      expect(() => again.add({ path: escape, contents: '{}\n' }), escape).toThrow(/outside the output folder|Cannot write/);
+      await again.abort();
+    }
+    expect(beside(outDir)).toEqual([]);
+  });
+
   it('tells same-size files apart by their bytes: text, pieces, and files larger than the reused buffers', async () => {
     const outDir = path.join(await tempDir(), 'dist');
     // 3 MB: past the 1 MB the comparison reuses between files; multi-byte text throughout.

@@ -56,7 +56,8 @@ export function cjsAgentModule(value: string): string {
   );
 }
 
-function agentDeclaration(agent: Agent, format: ModuleFormat): string {
+/** The agent's literal type, written once for both declarations (they differ only in the import). */
+function agentDeclarationType(agent: Agent): string {
   // Only the literal fields go through the JSON round trip: copying the whole record (prompt
   // included) twice per agent for a few short values was a visible share of the target.
   const picked: Record<string, unknown> = {};
@@ -64,10 +65,14 @@ function agentDeclaration(agent: Agent, format: ModuleFormat): string {
   const data = JSON.parse(JSON.stringify(picked)) as Record<string, unknown>;
   const literal: Record<string, unknown> = {};
   for (const field of LITERAL_FIELDS) if (data[field] !== undefined) literal[field] = data[field];
+  return literalType(literal);
+}
+
+function agentDeclaration(type: string, format: ModuleFormat): string {
   return (
     GENERATED_HEADER +
     `import type { Agent } from ${stringLiteral(`../index${JS_EXT[format].js}`)};\n\n` +
-    `export declare const agent: Agent & ${literalType(literal)};\n` +
+    `export declare const agent: Agent & ${type};\n` +
     'export default agent;\n'
   );
 }
@@ -186,7 +191,10 @@ export default agents;
 /** Per agent, memoized by identity: a watch rebuild re-renders only the agents that changed. */
 // jsValue of the record's JSON data (agents/<name>.json), frozen, made from that JSON text (see frozenJsFromJson).
 const agentValue = memoByIdentity((agent: Agent) => frozenJsFromJson(agentJson(agent)));
-const agentDeclarations = memoByIdentity((agent: Agent): Record<ModuleFormat, string> => ({ esm: agentDeclaration(agent, 'esm'), cjs: agentDeclaration(agent, 'cjs') }));
+const agentDeclarations = memoByIdentity((agent: Agent): Record<ModuleFormat, string> => {
+  const type = agentDeclarationType(agent);
+  return { esm: agentDeclaration(type, 'esm'), cjs: agentDeclaration(type, 'cjs') };
+});
 
 /**
  * The index files depend only on the agents' names, in order: a rebuild that keeps every name
