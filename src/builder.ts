@@ -31,6 +31,7 @@ import { MARKER_FILE, MARKER_OUTPUT, openOutput, readOutput, type WriteResult } 
 import { defineLazy } from './util/memo.js';
 import { mapLimit } from './util/map-limit.js';
 import { FolderWatcher } from './watch/folder-watcher.js';
+import { startReadAhead, type ReadAhead } from './read-ahead.js';
 
 export interface BuilderOptions extends LoadConfigOptions {
   /** A config already loaded; config files are then not watched or reloaded. */
@@ -127,6 +128,8 @@ export interface Builder {
 }
 
 const READ_CONCURRENCY = 64;
+/** Below this many files to read, a read-ahead thread's start-up (~30 ms) is not worth it. */
+const READ_AHEAD_MIN = 256;
 
 /**
  * The compiler proper (remark, yaml, the targets), loaded on first use: a build that
@@ -525,15 +528,17 @@ class IncrementalBuilder implements Builder {
       } else toRead.push(index);
     });
     if (early) for (const index of restored) await early.add(index, analyzed[index]!);
+    // Many files to read: a thread reads them ahead, in this order (read-ahead.ts).
+    const readAhead = toRead.length >= READ_AHEAD_MIN ? startReadAhead(toRead.map((index) => this.sources[index]!.absolutePath), config.limits.maxFileBytes) : undefined;
     await mapLimit(toRead, READ_CONCURRENCY, async (index) => {
       const source = this.sources[index]!;
-      const { entry, parsed } = await this.analyzeSource(source, config);
+      const { entry, parsed } = await this.analyzeSource(source, config, readAhead);
       if (parsed) analyzedPaths.push(source.path);
       else cached++;
       this.entries.set(source.path, entry);
       analyzed[index] = this.restore(entry);
       await early?.add(index, analyzed[index]);
-    });
+    }).finally(() => readAhead?.close());
     analyzedPaths.sort(compareCodeUnits);
     if (plan.all) {
       // Cached analyses of files that are no longer sources: drop them from their shards.
@@ -686,15 +691,22 @@ class IncrementalBuilder implements Builder {
   }
 
   /** Read one source; reuse an analysis with the same content hash, else parse it. */
-  private async analyzeSource(source: SourcePath, config: ResolvedConfig): Promise<{ entry: CacheEntry; parsed: boolean }> {
+  private async analyzeSource(source: SourcePath, config: ResolvedConfig, readAhead?: ReadAhead): Promise<{ entry: CacheEntry; parsed: boolean }> {
     let bytes: Uint8Array | undefined;
-    let info: Stats | undefined;
-    try {
-      // Sync on purpose: promise-based stat + readFile are five thread-pool round trips per file.
-      info = statSync(source.absolutePath);
-      if (info.isFile() && info.size <= config.limits.maxFileBytes) bytes = readFileSync(source.absolutePath);
-    } catch {
-      bytes = undefined;
+    let info: Pick<Stats, 'size' | 'mtimeMs'> | undefined;
+    const ahead = readAhead?.take(source.absolutePath);
+    if (ahead) {
+      info = ahead;
+      bytes = ahead.bytes;
+    } else {
+      try {
+        // Sync on purpose: promise-based stat + readFile are five thread-pool round trips per file.
+        const stats = statSync(source.absolutePath);
+        info = stats;
+        if (stats.isFile() && stats.size <= config.limits.maxFileBytes) bytes = readFileSync(source.absolutePath);
+      } catch {
+        bytes = undefined;
+      }
     }
     // Stat before read: a write in between leaves a newer mtime, so the next build hashes again.
     if (bytes && info) this.sourceStats.set(source.path, [info.size, info.mtimeMs]);

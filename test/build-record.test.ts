@@ -59,6 +59,21 @@ async function sameSizeEdit(file: string, from: string, to: string): Promise<voi
 }
 
 describe('build record', () => {
+  it('a project whose sources a thread reads ahead (256 or more): the record takes their stats, so the next build is up to date, and an edit is seen', async () => {
+    const many = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`agents/a${String(i).padStart(3, '0')}.md`, agent(`agent-${i}`)]));
+    const root = await makeProject(many);
+    const first = await buildOnce(root);
+    expect(first.parsed).toHaveLength(300);
+    const warm = await buildOnce(root);
+    expect(warm.fromRecord).toBe(true);
+    expect(warm.summary.upToDate).toBe(true);
+    await writeFile(path.join(root, 'agents/a123.md'), agent('agent-123', 'Helps with something else'));
+    const edited = await buildOnce(root);
+    expect(edited.summary.upToDate).toBe(false);
+    expect(edited.parsed).toEqual(['agents/a123.md']);
+    await expectFreshDist(root);
+  });
+
   it('an unchanged project is up to date: nothing parsed, loaded, emitted or written, and the same result', async () => {
     const root = await makeProject(FILES, ALL_TARGETS);
     const first = await buildOnce(root);

@@ -1,0 +1,193 @@
+/**
+ * Read-ahead for a build that reads every source: a worker thread stats and reads the files, in
+ * the order the build will ask for them, into a ring in a SharedArrayBuffer; the build takes
+ * each one from there instead of making the system calls itself. At 10k sources the main
+ * thread spent ~0.6 s in stat, open, read and close (page cache hits, ~60 µs a file here),
+ * while the output's write-behind thread (write-behind.ts) was idle most of the time.
+ *
+ * It only ever saves work: a file the worker did not read as a whole regular file (missing, a
+ * folder, too large, too large for the ring, changed size while read) is left to the caller's
+ * own read, and so is every file after the caller asks out of order. Records: int32 status,
+ * int32 byte count, float64 mtimeMs, the bytes, padded to 8.
+ */
+import { Worker } from 'node:worker_threads';
+
+export interface ReadAhead {
+  /**
+   * The next file's stat and bytes, or undefined when the caller must read it itself. Files
+   * must be asked for in the order given to startReadAhead.
+   */
+  take(absolutePath: string): { size: number; mtimeMs: number; bytes: Buffer } | undefined;
+  /** Stops the worker; later `take`s return undefined. Safe to call twice. */
+  close(): void;
+}
+
+const READ = 1;
+/** Not read (see above): the caller reads it. */
+const SKIPPED = 2;
+const WRAP = 3;
+const HEADER_BYTES = 16;
+
+const USED = 0;
+const STATE = 1;
+/** 1 while the worker waits for room (see release). */
+const SLEEPING = 2;
+const CONTROL_WORDS = 4;
+const CONTROL_BYTES = 16;
+
+const RUNNING = 0;
+const STOP = 1;
+
+export const DEFAULT_READ_RING_BYTES = 8 << 20;
+/** A worker that produces nothing for this long is taken as gone: the caller reads for itself. */
+const STALL_MS = 10_000;
+
+export function startReadAhead(paths: readonly string[], maxFileBytes: number, ringBytes = DEFAULT_READ_RING_BYTES): ReadAhead {
+  const shared = new SharedArrayBuffer(CONTROL_BYTES + ringBytes);
+  const control = new Int32Array(shared, 0, CONTROL_WORDS);
+  const ring = Buffer.from(shared, CONTROL_BYTES, ringBytes);
+  const words = new Int32Array(shared, CONTROL_BYTES, ringBytes / 4);
+  const doubles = new Float64Array(shared, CONTROL_BYTES, ringBytes / 8);
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { shared, paths, maxFileBytes, ringBytes } });
+  worker.unref();
+  worker.on('error', () => {});
+  let cursor = 0;
+  let tail = 0;
+  let closed = false;
+
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    Atomics.store(control, STATE, STOP);
+    Atomics.notify(control, USED);
+    void worker.terminate();
+  };
+  /** Waits for a record at tail; false if none comes (the worker is gone or stuck). */
+  const waitForRecord = (): boolean => {
+    const since = Date.now();
+    while (Atomics.load(control, USED) === 0) {
+      if (Date.now() - since > STALL_MS) return false;
+      Atomics.wait(control, USED, 0, 50);
+    }
+    return true;
+  };
+  const release = (bytes: number): void => {
+    tail = (tail + bytes) % ringBytes;
+    // The worker sleeps only on a full ring, saying so first: wake it then, not per file.
+    Atomics.sub(control, USED, bytes);
+    if (Atomics.load(control, SLEEPING) === 1) Atomics.notify(control, USED);
+  };
+
+  return {
+    take(absolutePath) {
+      if (closed) return undefined;
+      if (paths[cursor] !== absolutePath) {
+        // Out of order: this and every later file are the caller's.
+        close();
+        return undefined;
+      }
+      cursor++;
+      for (;;) {
+        if (!waitForRecord()) {
+          close();
+          return undefined;
+        }
+        if (words[tail / 4] !== WRAP) break;
+        release(ringBytes - tail);
+      }
+      const status = words[tail / 4]!;
+      const size = words[tail / 4 + 1]!;
+      const mtimeMs = doubles[tail / 8 + 1]!;
+      const recordBytes = (HEADER_BYTES + size + 7) & ~7;
+      // Copied out: the ring's bytes are reused once released.
+      let bytes: Buffer | undefined;
+      if (status === READ) {
+        // Not Buffer.from(view): that zero-fills before copying.
+        bytes = Buffer.allocUnsafe(size);
+        ring.copy(bytes, 0, tail + HEADER_BYTES, tail + HEADER_BYTES + size);
+      }
+      release(status === READ ? recordBytes : HEADER_BYTES);
+      if (cursor === paths.length) close();
+      return bytes ? { size, mtimeMs, bytes } : undefined;
+    },
+    close,
+  };
+}
+
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { statSync, openSync, readSync, closeSync } = require('node:fs');
+const { shared, paths, maxFileBytes, ringBytes } = workerData;
+const control = new Int32Array(shared, 0, ${CONTROL_WORDS});
+const ring = Buffer.from(shared, ${CONTROL_BYTES}, ringBytes);
+const words = new Int32Array(shared, ${CONTROL_BYTES}, ringBytes / 4);
+const doubles = new Float64Array(shared, ${CONTROL_BYTES}, ringBytes / 8);
+let head = 0;
+const probe = Buffer.alloc(1);
+const running = () => Atomics.load(control, ${STATE}) === ${RUNNING};
+/** Waits for room for a record of \`bytes\` at head (after a wrap when it does not fit before the end). */
+function reserve(bytes) {
+  for (;;) {
+    if (!running()) return -1;
+    const room = ringBytes - head;
+    const wrap = bytes > room;
+    const needed = wrap ? bytes + room : bytes;
+    const used = Atomics.load(control, ${USED});
+    if (ringBytes - used >= needed) {
+      if (wrap) {
+        words[head / 4] = ${WRAP};
+        head = 0;
+        if (Atomics.add(control, ${USED}, room) === 0) Atomics.notify(control, ${USED});
+      }
+      return head;
+    }
+    Atomics.store(control, ${SLEEPING}, 1);
+    // Room made between the load above and here changes USED: then wait returns at once.
+    Atomics.wait(control, ${USED}, used, 1000);
+    Atomics.store(control, ${SLEEPING}, 0);
+  }
+}
+function publish(at, bytes) {
+  head = (at + bytes) % ringBytes;
+  if (Atomics.add(control, ${USED}, bytes) === 0) Atomics.notify(control, ${USED});
+}
+try {
+  for (const file of paths) {
+    let size = -1;
+    let mtimeMs = 0;
+    try {
+      const info = statSync(file);
+      if (info.isFile() && info.size <= maxFileBytes) {
+        size = info.size;
+        mtimeMs = info.mtimeMs;
+      }
+    } catch {}
+    const bytes = size >= 0 ? (${HEADER_BYTES} + size + 7) & ~7 : ${HEADER_BYTES};
+    if (bytes > ringBytes / 2) size = -1;
+    const at = reserve(size >= 0 ? bytes : ${HEADER_BYTES});
+    if (at < 0) break;
+    let status = ${SKIPPED};
+    if (size >= 0) {
+      try {
+        const fd = openSync(file, 'r');
+        try {
+          let got = 0;
+          while (got < size) {
+            const n = readSync(fd, ring, at + ${HEADER_BYTES} + got, size - got, null);
+            if (n === 0) break;
+            got += n;
+          }
+          // A file that shrank or grew since stat: the caller reads it again.
+          if (got === size && readSync(fd, probe, 0, 1, null) === 0) status = ${READ};
+        } finally {
+          closeSync(fd);
+        }
+      } catch {}
+    }
+    words[at / 4] = status;
+    words[at / 4 + 1] = status === ${READ} ? size : 0;
+    doubles[at / 8 + 1] = mtimeMs;
+    publish(at, status === ${READ} ? bytes : ${HEADER_BYTES});
+  }
+} catch {}
+`;
