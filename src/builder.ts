@@ -731,7 +731,7 @@ class IncrementalBuilder implements Builder {
       if (entry) return { entry, parsed: false };
     }
     this.emit('file:analyze', { path: source.path });
-    const analyzed = await (await loadCompiler()).analyzeFile({ ...source, bytes }, config);
+    const analyzed = await (await loadCompiler()).analyzeFile({ ...source, bytes, sha256 }, config);
     this.dirtyShards.add(shardOf(source.path));
     return { entry: entryOf(analyzed, sha256), parsed: true };
   }

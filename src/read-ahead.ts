@@ -5,9 +5,10 @@
  * thread spent ~0.6 s in stat, open, read and close (page cache hits, ~60 µs a file here),
  * while the output's write-behind thread (write-behind.ts) was idle most of the time.
  *
- * It only ever saves work: a file the worker did not read as a whole regular file (missing, a
- * folder, too large, too large for the ring, changed size while read) is left to the caller's
- * own read, and so is every file after the caller asks out of order. Records: int32 status,
+ * It only ever saves work, and the caller never waits for it: a file the worker has not read yet,
+ * or did not read as a whole regular file (missing, a folder, too large, too large for the ring,
+ * changed size while read), is left to the caller's own read, and so is every file after the
+ * caller asks out of order. Records: int32 status,
  * int32 byte count, float64 mtimeMs, the bytes, padded to 8.
  */
 import { Worker } from 'node:worker_threads';
@@ -18,6 +19,8 @@ export interface ReadAhead {
    * must be asked for in the order given to startReadAhead.
    */
   take(absolutePath: string): { size: number; mtimeMs: number; bytes: Buffer } | undefined;
+  /** Whether the next file's record is already in the ring (`take` would not leave it to the caller). */
+  ready(): boolean;
   /** Stops the worker; later `take`s return undefined. Safe to call twice. */
   close(): void;
 }
@@ -39,8 +42,8 @@ const RUNNING = 0;
 const STOP = 1;
 
 export const DEFAULT_READ_RING_BYTES = 8 << 20;
-/** A worker that produces nothing for this long is taken as gone: the caller reads for itself. */
-const STALL_MS = 10_000;
+/** The caller has read this many files itself while the worker lagged: it is not keeping up, stop it. */
+const MAX_BEHIND = 1024;
 
 export function startReadAhead(paths: readonly string[], maxFileBytes: number, ringBytes = DEFAULT_READ_RING_BYTES): ReadAhead {
   const shared = new SharedArrayBuffer(CONTROL_BYTES + ringBytes);
@@ -51,7 +54,9 @@ export function startReadAhead(paths: readonly string[], maxFileBytes: number, r
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { shared, paths, maxFileBytes, ringBytes } });
   worker.unref();
   worker.on('error', () => {});
-  let cursor = 0;
+  /** Files asked for so far, and records taken from the ring (the worker writes one per file, in order). */
+  let asked = 0;
+  let taken = 0;
   let tail = 0;
   let closed = false;
 
@@ -62,43 +67,45 @@ export function startReadAhead(paths: readonly string[], maxFileBytes: number, r
     Atomics.notify(control, USED);
     void worker.terminate();
   };
-  /** Waits for a record at tail; false if none comes (the worker is gone or stuck). */
-  const waitForRecord = (): boolean => {
-    const since = Date.now();
-    while (Atomics.load(control, USED) === 0) {
-      if (Date.now() - since > STALL_MS) return false;
-      Atomics.wait(control, USED, 0, 50);
-    }
-    return true;
-  };
   const release = (bytes: number): void => {
     tail = (tail + bytes) % ringBytes;
     // The worker sleeps only on a full ring, saying so first: wake it then, not per file.
     Atomics.sub(control, USED, bytes);
     if (Atomics.load(control, SLEEPING) === 1) Atomics.notify(control, USED);
   };
+  /** Whether the next record is in the ring (past a wrap marker, which is skipped); never waits. */
+  const nextReady = (): boolean => {
+    for (;;) {
+      if (Atomics.load(control, USED) === 0) return false;
+      if (words[tail / 4] !== WRAP) return true;
+      release(ringBytes - tail);
+    }
+  };
+  const recordBytes = (): number => (words[tail / 4] === READ ? (HEADER_BYTES + words[tail / 4 + 1]! + 7) & ~7 : HEADER_BYTES);
 
   return {
     take(absolutePath) {
       if (closed) return undefined;
-      if (paths[cursor] !== absolutePath) {
+      if (paths[asked] !== absolutePath) {
         // Out of order: this and every later file are the caller's.
         close();
         return undefined;
       }
-      cursor++;
-      for (;;) {
-        if (!waitForRecord()) {
-          close();
-          return undefined;
-        }
-        if (words[tail / 4] !== WRAP) break;
-        release(ringBytes - tail);
+      const position = asked++;
+      // Records of files the caller read itself (the worker was behind): drop the ones here by now.
+      while (taken < position && nextReady()) {
+        release(recordBytes());
+        taken++;
+      }
+      // The caller never waits for the worker (it starts ~90 ms after the build asks for the
+      // first file, here): while it is behind, the caller reads for itself.
+      if (taken < position || !nextReady()) {
+        if (position + 1 - taken > MAX_BEHIND) close();
+        return undefined;
       }
       const status = words[tail / 4]!;
       const size = words[tail / 4 + 1]!;
       const mtimeMs = doubles[tail / 8 + 1]!;
-      const recordBytes = (HEADER_BYTES + size + 7) & ~7;
       // Copied out: the ring's bytes are reused once released.
       let bytes: Buffer | undefined;
       if (status === READ) {
@@ -106,10 +113,12 @@ export function startReadAhead(paths: readonly string[], maxFileBytes: number, r
         bytes = Buffer.allocUnsafe(size);
         ring.copy(bytes, 0, tail + HEADER_BYTES, tail + HEADER_BYTES + size);
       }
-      release(status === READ ? recordBytes : HEADER_BYTES);
-      if (cursor === paths.length) close();
+      release(recordBytes());
+      taken++;
+      if (asked === paths.length) close();
       return bytes ? { size, mtimeMs, bytes } : undefined;
     },
+    ready: () => !closed && taken === asked && nextReady(),
     close,
   };
 }

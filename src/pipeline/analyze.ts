@@ -34,6 +34,8 @@ export interface AnalyzeInput {
   path: string;
   absolutePath: string;
   bytes?: Uint8Array;
+  /** sha256 of `bytes`, hex, when the caller has it already (see ReadInput). */
+  sha256?: string;
 }
 
 export async function analyzeFile(input: AnalyzeInput, config: Pick<ResolvedConfig, 'rules' | 'models' | 'limits'>): Promise<AnalyzedFile> {

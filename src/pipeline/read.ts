@@ -20,6 +20,8 @@ export interface ReadInput {
   rules?: RuleSettings;
   /** Bytes already in hand (watch mode, tests); otherwise read from disk. */
   bytes?: Uint8Array;
+  /** sha256 of `bytes`, hex, when the caller hashed them already (the builder does, to find its cached analysis). */
+  sha256?: string;
 }
 
 export interface ReadSource {
@@ -54,7 +56,7 @@ export async function readSource(input: ReadInput): Promise<ReadSource> {
       return { file, sha256: '', text: undefined };
     }
   }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = (input.bytes && input.sha256) || createHash('sha256').update(bytes).digest('hex');
   if (bytes.length > input.maxFileBytes) {
     report('file/too-large', `File is ${bytes.length} bytes; the limit is ${input.maxFileBytes} (limits.maxFileBytes)`, FILE_START);
     return { file, sha256, text: undefined };
