@@ -20,6 +20,7 @@ import type { ResolvedConfig } from './config/schema.js';
 import { countErrors, type Diagnostic } from './diagnostics.js';
 import type { Agent } from './ir.js';
 import type { AnalyzedFile } from './pipeline/analyze.js';
+import type { HeadParse } from './pipeline/parse.js';
 import { discover, searchedFolders, searchRoots, type SourcePath } from './pipeline/discover.js';
 import { compareCodeUnits } from './util/text.js';
 import { VERSION } from './version.js';
@@ -693,11 +694,13 @@ class IncrementalBuilder implements Builder {
   /** Read one source; reuse an analysis with the same content hash, else parse it. */
   private async analyzeSource(source: SourcePath, config: ResolvedConfig, readAhead?: ReadAhead): Promise<{ entry: CacheEntry; parsed: boolean }> {
     let bytes: Uint8Array | undefined;
+    let head: HeadParse | undefined;
     let info: Pick<Stats, 'size' | 'mtimeMs'> | undefined;
     const ahead = readAhead?.take(source.absolutePath);
     if (ahead) {
       info = ahead;
       bytes = ahead.bytes;
+      head = ahead.head;
     } else {
       try {
         // Sync on purpose: promise-based stat + readFile are five thread-pool round trips per file.
@@ -731,7 +734,7 @@ class IncrementalBuilder implements Builder {
       if (entry) return { entry, parsed: false };
     }
     this.emit('file:analyze', { path: source.path });
-    const analyzed = await (await loadCompiler()).analyzeFile({ ...source, bytes, sha256 }, config);
+    const analyzed = await (await loadCompiler()).analyzeFile({ ...source, bytes, sha256, head }, config);
     this.dirtyShards.add(shardOf(source.path));
     return { entry: entryOf(analyzed, sha256), parsed: true };
   }

@@ -11,14 +11,16 @@
  * caller asks out of order. Records: int32 status,
  * int32 byte count, float64 mtimeMs, the bytes, padded to 8.
  */
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { closingFenceEnd, FENCE, stripCr, type HeadParse } from './pipeline/parse.js';
 
 export interface ReadAhead {
   /**
    * The next file's stat and bytes, or undefined when the caller must read it itself. Files
    * must be asked for in the order given to startReadAhead.
    */
-  take(absolutePath: string): { size: number; mtimeMs: number; bytes: Buffer } | undefined;
+  take(absolutePath: string): { size: number; mtimeMs: number; bytes: Buffer; head?: HeadParse } | undefined;
   /** Whether the next file's record is already in the ring (`take` would not leave it to the caller). */
   ready(): boolean;
   /** Stops the worker; later `take`s return undefined. Safe to call twice. */
@@ -29,7 +31,8 @@ const READ = 1;
 /** Not read (see above): the caller reads it. */
 const SKIPPED = 2;
 const WRAP = 3;
-const HEADER_BYTES = 16;
+/** status, byte count, mtimeMs, then the head's parse: headEnd, rawLength (-1: none). */
+const HEADER_BYTES = 24;
 
 const USED = 0;
 const STATE = 1;
@@ -51,7 +54,7 @@ export function startReadAhead(paths: readonly string[], maxFileBytes: number, r
   const ring = Buffer.from(shared, CONTROL_BYTES, ringBytes);
   const words = new Int32Array(shared, CONTROL_BYTES, ringBytes / 4);
   const doubles = new Float64Array(shared, CONTROL_BYTES, ringBytes / 8);
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { shared, paths, maxFileBytes, ringBytes } });
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { shared, paths, maxFileBytes, ringBytes, remark: remarkModules() } });
   worker.unref();
   worker.on('error', () => {});
   /** Files asked for so far, and records taken from the ring (the worker writes one per file, in order). */
@@ -106,6 +109,8 @@ export function startReadAhead(paths: readonly string[], maxFileBytes: number, r
       const status = words[tail / 4]!;
       const size = words[tail / 4 + 1]!;
       const mtimeMs = doubles[tail / 8 + 1]!;
+      const headEnd = words[tail / 4 + 4]!;
+      const rawLength = words[tail / 4 + 5]!;
       // Copied out: the ring's bytes are reused once released.
       let bytes: Buffer | undefined;
       if (status === READ) {
@@ -116,17 +121,52 @@ export function startReadAhead(paths: readonly string[], maxFileBytes: number, r
       release(recordBytes());
       taken++;
       if (asked === paths.length) close();
-      return bytes ? { size, mtimeMs, bytes } : undefined;
+      if (!bytes) return undefined;
+      return rawLength >= 0 ? { size, mtimeMs, bytes, head: { headEnd, rawLength } } : { size, mtimeMs, bytes };
     },
     ready: () => !closed && taken === asked && nextReady(),
     close,
   };
 }
 
+/** Where the worker loads the processor's modules from: as parse.ts finds them (not from the project's folder). */
+function remarkModules(): { unified: string; parse: string; frontmatter: string } {
+  const require = createRequire(import.meta.url);
+  return { unified: require.resolve('unified'), parse: require.resolve('remark-parse'), frontmatter: require.resolve('remark-frontmatter') };
+}
+
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { statSync, openSync, readSync, closeSync } = require('node:fs');
-const { shared, paths, maxFileBytes, ringBytes } = workerData;
+const { shared, paths, maxFileBytes, ringBytes, remark } = workerData;
+// The processor of pipeline/parse.ts; without it (a module that does not load), no head is parsed here.
+let processor;
+try {
+  const { unified } = require(remark.unified);
+  processor = unified().use(require(remark.parse).default).use(require(remark.frontmatter).default, ['yaml']).freeze();
+} catch {}
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const FENCE = ${FENCE};
+${stripCr.toString()}
+${closingFenceEnd.toString()}
+/** What parseSource would take from remark for this file's text (as readSource decodes it), or undefined. */
+function parseHead(bytes) {
+  if (!processor) return undefined;
+  let text;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const firstBreak = text.indexOf('\\n');
+  if (firstBreak === -1 || !FENCE.test(stripCr(text.slice(0, firstBreak)))) return undefined;
+  const headEnd = closingFenceEnd(text, firstBreak);
+  if (headEnd === undefined) return undefined;
+  const node = processor.parse(text.slice(0, headEnd)).children[0];
+  if (!node || node.type !== 'yaml' || !text.startsWith(node.value, firstBreak + 1)) return undefined;
+  return { headEnd, rawLength: node.value.length };
+}
 const control = new Int32Array(shared, 0, ${CONTROL_WORDS});
 const ring = Buffer.from(shared, ${CONTROL_BYTES}, ringBytes);
 const words = new Int32Array(shared, ${CONTROL_BYTES}, ringBytes / 4);
@@ -193,9 +233,17 @@ try {
         }
       } catch {}
     }
+    let head;
+    if (status === ${READ}) {
+      try {
+        head = parseHead(ring.subarray(at + ${HEADER_BYTES}, at + ${HEADER_BYTES} + size));
+      } catch {}
+    }
     words[at / 4] = status;
     words[at / 4 + 1] = status === ${READ} ? size : 0;
     doubles[at / 8 + 1] = mtimeMs;
+    words[at / 4 + 4] = head ? head.headEnd : -1;
+    words[at / 4 + 5] = head ? head.rawLength : -1;
     publish(at, status === ${READ} ? bytes : ${HEADER_BYTES});
   }
 } catch {}

@@ -43,9 +43,19 @@ export interface ParsedSource {
   bodyTree(): Root;
 }
 
-const FENCE = /^---[ \t]*$/;
+export const FENCE = /^---[ \t]*$/;
 
-export function parseSource(text: string, report: Report): ParsedSource | undefined {
+/**
+ * remark's reading of a text's head, made elsewhere from the same text (the read-ahead thread
+ * runs the same processor, see read-ahead.ts): the head it parsed ended at `headEnd`, and its
+ * `yaml` node's value is the `rawLength` code units after the opening fence line.
+ */
+export interface HeadParse {
+  headEnd: number;
+  rawLength: number;
+}
+
+export function parseSource(text: string, report: Report, head?: HeadParse): ParsedSource | undefined {
   const firstBreak = text.indexOf('\n');
   const firstLine = stripCr(firstBreak === -1 ? text : text.slice(0, firstBreak));
   if (!FENCE.test(firstLine)) {
@@ -60,14 +70,19 @@ export function parseSource(text: string, report: Report): ParsedSource | undefi
     });
     return undefined;
   }
-  const node = markdownProcessor().parse(text.slice(0, headEnd)).children[0];
-  if (node?.type !== 'yaml') {
-    // The fence scan and remark-frontmatter disagree: report rather than guess.
-    report('frontmatter/missing', 'Could not read the frontmatter block at the top of the file', { line: 1, column: 1 });
-    return undefined;
-  }
-  const raw = node.value;
   const offset = firstBreak + 1;
+  let raw: string;
+  // Parsed already, from a head that ends where this scan says: the same input, the same node.
+  if (head && head.headEnd === headEnd) raw = text.slice(offset, offset + head.rawLength);
+  else {
+    const node = markdownProcessor().parse(text.slice(0, headEnd)).children[0];
+    if (node?.type !== 'yaml') {
+      // The fence scan and remark-frontmatter disagree: report rather than guess.
+      report('frontmatter/missing', 'Could not read the frontmatter block at the top of the file', { line: 1, column: 1 });
+      return undefined;
+    }
+    raw = node.value;
+  }
   let bodyOffset = headEnd;
   if (text[bodyOffset] === '\r' && text[bodyOffset + 1] === '\n') bodyOffset += 2;
   else if (text[bodyOffset] === '\n') bodyOffset += 1;
@@ -82,7 +97,7 @@ export function parseSource(text: string, report: Report): ParsedSource | undefi
 }
 
 /** End offset (exclusive, before its line ending) of the first closing `---` line, if any. */
-function closingFenceEnd(text: string, firstBreak: number): number | undefined {
+export function closingFenceEnd(text: string, firstBreak: number): number | undefined {
   if (firstBreak === -1) return undefined;
   let start = firstBreak + 1;
   while (start <= text.length) {
@@ -96,6 +111,6 @@ function closingFenceEnd(text: string, firstBreak: number): number | undefined {
   return undefined;
 }
 
-function stripCr(line: string): string {
+export function stripCr(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
