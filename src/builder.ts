@@ -695,12 +695,14 @@ class IncrementalBuilder implements Builder {
   private async analyzeSource(source: SourcePath, config: ResolvedConfig, readAhead?: ReadAhead): Promise<{ entry: CacheEntry; parsed: boolean }> {
     let bytes: Uint8Array | undefined;
     let head: HeadParse | undefined;
+    let hashed: string | undefined;
     let info: Pick<Stats, 'size' | 'mtimeMs'> | undefined;
     const ahead = readAhead?.take(source.absolutePath);
     if (ahead) {
       info = ahead;
       bytes = ahead.bytes;
       head = ahead.head;
+      hashed = ahead.sha256;
     } else {
       try {
         // Sync on purpose: promise-based stat + readFile are five thread-pool round trips per file.
@@ -722,7 +724,7 @@ class IncrementalBuilder implements Builder {
       this.dirtyShards.add(shardOf(source.path));
       return { entry: entryOf(analyzed, ''), parsed: true };
     }
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const sha256 = hashed ?? createHash('sha256').update(bytes).digest('hex');
     const known = this.entries.get(source.path);
     if (known && known.sha256 === sha256) return { entry: known, parsed: false };
     const stored = this.stored.get(source.path);

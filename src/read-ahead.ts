@@ -20,7 +20,7 @@ export interface ReadAhead {
    * The next file's stat and bytes, or undefined when the caller must read it itself. Files
    * must be asked for in the order given to startReadAhead.
    */
-  take(absolutePath: string): { size: number; mtimeMs: number; bytes: Buffer; head?: HeadParse } | undefined;
+  take(absolutePath: string): { size: number; mtimeMs: number; bytes: Buffer; sha256: string; head?: HeadParse } | undefined;
   /** Whether the next file's record is already in the ring (`take` would not leave it to the caller). */
   ready(): boolean;
   /** Stops the worker; later `take`s return undefined. Safe to call twice. */
@@ -31,8 +31,9 @@ const READ = 1;
 /** Not read (see above): the caller reads it. */
 const SKIPPED = 2;
 const WRAP = 3;
-/** status, byte count, mtimeMs, then the head's parse: headEnd, rawLength (-1: none). */
-const HEADER_BYTES = 24;
+/** status, byte count, mtimeMs, the head's parse (headEnd, rawLength; -1: none), the bytes' sha256. */
+const HEADER_BYTES = 56;
+const SHA256_AT = 24;
 
 const USED = 0;
 const STATE = 1;
@@ -113,16 +114,18 @@ export function startReadAhead(paths: readonly string[], maxFileBytes: number, r
       const rawLength = words[tail / 4 + 5]!;
       // Copied out: the ring's bytes are reused once released.
       let bytes: Buffer | undefined;
+      let sha256 = '';
       if (status === READ) {
         // Not Buffer.from(view): that zero-fills before copying.
         bytes = Buffer.allocUnsafe(size);
         ring.copy(bytes, 0, tail + HEADER_BYTES, tail + HEADER_BYTES + size);
+        sha256 = ring.toString('hex', tail + SHA256_AT, tail + SHA256_AT + 32);
       }
       release(recordBytes());
       taken++;
       if (asked === paths.length) close();
       if (!bytes) return undefined;
-      return rawLength >= 0 ? { size, mtimeMs, bytes, head: { headEnd, rawLength } } : { size, mtimeMs, bytes };
+      return rawLength >= 0 ? { size, mtimeMs, bytes, sha256, head: { headEnd, rawLength } } : { size, mtimeMs, bytes, sha256 };
     },
     ready: () => !closed && taken === asked && nextReady(),
     close,
@@ -138,6 +141,7 @@ function remarkModules(): { unified: string; parse: string; frontmatter: string 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { statSync, openSync, readSync, closeSync } = require('node:fs');
+const { createHash } = require('node:crypto');
 const { shared, paths, maxFileBytes, ringBytes, remark } = workerData;
 // The processor of pipeline/parse.ts; without it (a module that does not load), no head is parsed here.
 let processor;
@@ -244,6 +248,7 @@ try {
     doubles[at / 8 + 1] = mtimeMs;
     words[at / 4 + 4] = head ? head.headEnd : -1;
     words[at / 4 + 5] = head ? head.rawLength : -1;
+    if (status === ${READ}) createHash('sha256').update(ring.subarray(at + ${HEADER_BYTES}, at + ${HEADER_BYTES} + size)).digest().copy(ring, at + ${SHA256_AT});
     publish(at, status === ${READ} ? bytes : ${HEADER_BYTES});
   }
 } catch {}

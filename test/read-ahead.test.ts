@@ -4,6 +4,7 @@
  * read whole (missing, a folder, over the size limit, too large for the ring) and every file
  * after an out-of-order request are left to the caller.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -32,7 +33,7 @@ async function whenReady(reader: ReadAhead): Promise<void> {
 }
 
 describe('startReadAhead', () => {
-  it('gives every file with the bytes, size and mtime of statSync and readFileSync, through a small ring that wraps', async () => {
+  it('gives every file with the bytes, size and mtime of statSync and readFileSync (and their sha256), through a small ring that wraps', async () => {
     // 4 KB ring: records of 16 B to ~1.9 KB (files up to half the ring are read ahead).
     const paths = await files(300, (i) => [0, 1, 7, 100, 1000, 1900][i % 6]!);
     const reader = startReadAhead(paths, 1 << 20, 4096);
@@ -43,6 +44,7 @@ describe('startReadAhead', () => {
       expect(got, file).toBeDefined();
       expect([got!.size, got!.mtimeMs]).toEqual([stats.size, stats.mtimeMs]);
       expect(got!.bytes.equals(readFileSync(file))).toBe(true);
+      expect(got!.sha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
     }
     reader.close();
   });
