@@ -75,7 +75,21 @@ export function restoreEntry(entry: CacheEntry): AnalyzedFile {
 }
 
 export function entryOf(analyzed: AnalyzedFile, sha256: string): CacheEntry {
-  const entry: CacheEntry = { path: analyzed.file.path, sha256, messages: serializeMessages(analyzed.file.messages), agent: analyzed.agent };
+  const entry = { path: analyzed.file.path, sha256, agent: analyzed.agent } as CacheEntry;
+  // Serialized when first read (saving the cache, or restoring after the analysis is gone):
+  // a one-shot build uses the analysis itself (builder.ts), and 30,000 message copies at 10k
+  // agents were memory for nothing. The analysis's own messages are the first `count`: later
+  // builds append theirs (cross-file checks, targets) to the same VFile.
+  const count = analyzed.file.messages.length;
+  let messages: SerializedMessage[] | undefined;
+  Object.defineProperty(entry, 'messages', {
+    enumerable: true,
+    configurable: true,
+    get: () => (messages ??= serializeMessages(analyzed.file.messages.slice(0, count))),
+    set: (value: SerializedMessage[]) => {
+      messages = value;
+    },
+  });
   if (typeof analyzed.file.value === 'string') entry.value = analyzed.file.value;
   return entry;
 }

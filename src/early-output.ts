@@ -6,7 +6,8 @@
  *
  * An agent is final when nothing after it can change it: the only check across files is
  * duplicate names (cross-check.ts), where the first file in discovery order keeps the name. So
- * agents are taken in that order, and a name seen before is left for the cross-check to reject.
+ * agents are taken in that order, and a name seen before is left for the cross-check to reject
+ * (a duplicate name is an error that cannot be lowered, so such a build writes nothing anyway).
  * A file with an error means the build will write nothing: from then on nothing is emitted early,
  * and the caller throws the writer away. The targets' reports wait for `finish` (see
  * streamTargets), so a build that fails before emitting reports what compiling first would. What is emitted here is never emitted again: the
@@ -68,7 +69,10 @@ export class EarlyOutput {
   }
 
   private take(entry: AnalyzedFile): void {
-    if (countErrors([entry.file]) > 0) return this.stop();
+    if (countErrors([entry.file]) > 0) {
+      this.stopped = true;
+      return;
+    }
     if (!entry.agent) return;
     const key = entry.agent.name.toLowerCase();
     if (this.names.has(key)) return;
@@ -77,7 +81,7 @@ export class EarlyOutput {
       this.output!.stream.agent(withHash(entry.agent), reportOnFile(entry.file, this.options.config));
     } catch (error) {
       this.error = error;
-      this.stop();
+      this.stopped = true;
     }
   }
 
@@ -87,10 +91,6 @@ export class EarlyOutput {
     const output = this.output ?? (await this.opened);
     this.output = undefined;
     await output?.writer.abort();
-  }
-
-  private stop(): void {
-    this.stopped = true;
   }
 
   private async open(): Promise<{ writer: OutputWriter; stream: TargetStream } | undefined> {
@@ -103,7 +103,7 @@ export class EarlyOutput {
       return this.output;
     } catch (error) {
       this.error = error;
-      this.stop();
+      this.stopped = true;
       return undefined;
     }
   }

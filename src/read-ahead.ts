@@ -1,15 +1,18 @@
 /**
- * Read-ahead for a build that reads every source: a worker thread stats and reads the files, in
- * the order the build will ask for them, into a ring in a SharedArrayBuffer; the build takes
- * each one from there instead of making the system calls itself. At 10k sources the main
- * thread spent ~0.6 s in stat, open, read and close (page cache hits, ~60 µs a file here),
- * while the output's write-behind thread (write-behind.ts) was idle most of the time.
+ * Read-ahead for a build that reads every source: a worker thread stats, reads and hashes the
+ * files, in the order the build will ask for them, into a ring in a SharedArrayBuffer, and runs
+ * the pipeline's remark processor over each head (parse.ts HeadParse); the build takes each
+ * file from there instead of doing that work itself. At 10k sources the main thread spent
+ * ~0.6 s in stat, open, read and close (page cache hits, ~60 µs a file here) and ~1 s in remark,
+ * while the output's write-behind thread (write-behind.ts) was idle most of the time. Reading
+ * and a parse that keeps nothing run in parallel on this machine; the analysis proper, which
+ * keeps what it makes, stays on the main thread (see the README's Performance section).
  *
- * It only ever saves work, and the caller never waits for it: a file the worker has not read yet,
- * or did not read as a whole regular file (missing, a folder, too large, too large for the ring,
- * changed size while read), is left to the caller's own read, and so is every file after the
- * caller asks out of order. Records: int32 status,
- * int32 byte count, float64 mtimeMs, the bytes, padded to 8.
+ * It only ever saves work, and the caller never waits for it: a file the worker has not read
+ * yet, or did not read as a whole regular file (missing, a folder, too large, too large for the
+ * ring, changed size while read), is left to the caller's own read, and so is every file after
+ * the caller asks out of order. A record: int32 status, int32 byte count, float64 mtimeMs, int32
+ * headEnd and rawLength, the sha256 (32 bytes), the file's bytes, padded to 8.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -45,7 +48,7 @@ const CONTROL_BYTES = 16;
 const RUNNING = 0;
 const STOP = 1;
 
-export const DEFAULT_READ_RING_BYTES = 8 << 20;
+export const DEFAULT_READ_RING_BYTES = 2 << 20;
 /** The caller has read this many files itself while the worker lagged: it is not keeping up, stop it. */
 const MAX_BEHIND = 1024;
 
@@ -55,7 +58,13 @@ export function startReadAhead(paths: readonly string[], maxFileBytes: number, r
   const ring = Buffer.from(shared, CONTROL_BYTES, ringBytes);
   const words = new Int32Array(shared, CONTROL_BYTES, ringBytes / 4);
   const doubles = new Float64Array(shared, CONTROL_BYTES, ringBytes / 8);
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { shared, paths, maxFileBytes, ringBytes, remark: remarkModules() } });
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { shared, paths, maxFileBytes, ringBytes, remark: remarkModules() },
+    // What it makes is garbage at once (the file's bytes live in the ring): a small young
+    // generation keeps its memory small (peak RSS is a target, and touching memory is slow here).
+    resourceLimits: { maxYoungGenerationSizeMb: 2 },
+  });
   worker.unref();
   worker.on('error', () => {});
   /** Files asked for so far, and records taken from the ring (the worker writes one per file, in order). */

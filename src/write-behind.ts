@@ -50,8 +50,8 @@ const STOP = 1;
 const FAILED = 2;
 const STOPPED = 3;
 
-/** 8 MB: ~150 agent files in flight at most; a larger file is written by the caller itself. */
-export const DEFAULT_RING_BYTES = 8 << 20;
+/** 4 MB: ~400 agent files in flight at most; a file over half of it is written by the caller itself. */
+export const DEFAULT_RING_BYTES = 4 << 20;
 /** A worker that finishes no record in this long while the producer waits is taken as gone. */
 const STALL_MS = 60_000;
 
@@ -72,7 +72,8 @@ export function startWriteBehind(ringBytes = DEFAULT_RING_BYTES): WriteBehind {
   const ringStart = CONTROL_BYTES + ERROR_ROOM;
   const ring = Buffer.from(shared, ringStart, ringBytes);
   const header = new Int32Array(shared, ringStart, ringBytes / 4);
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { shared, ringStart, ringBytes } });
+  // It allocates almost nothing (each path's string): a small young generation is enough.
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { shared, ringStart, ringBytes }, resourceLimits: { maxYoungGenerationSizeMb: 1 } });
   // The build never waits for the worker's exit event; it must not keep the process alive.
   worker.unref();
   // A worker that cannot start never finishes a record: the producer's wait reports that.

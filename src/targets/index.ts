@@ -104,13 +104,16 @@ export function streamTargets(config: ResolvedConfig, sink: OutputSink, options:
       for (const held of heldReports.splice(0)) held();
       const rest = agents.filter((agent) => !early.has(agent));
       if (agents.length - rest.length !== early.size) throw new Error('an agent whose files were written early is not among the agents of the build');
+      const context = { config, report };
       const emitRest = () => {
         for (const agent of rest) emitAgent(agent, report);
+        // Target by target, each one's files written before the next makes its own, and (unless
+        // retained) per-agent pieces such as the manifest's let go at once: the end of a cold
+        // 10k build was its peak RSS.
+        for (const target of targets) for (const file of sharedFiles([target], split, agents, context)) put(file);
       };
       if (options.retain) emitRest();
       else withoutRetaining(emitRest);
-      const context = { config, report };
-      for (const file of sharedFiles(targets, split, agents, context)) put(file);
       if (!ownPackageJson) put(packageJson(config, layout, targetExports(targets, agents)));
     },
   };
