@@ -250,5 +250,5 @@ const out = [
 ];
 console.log(out.join('\n'));
 if (values.json) writeFileSync(values.json, `${JSON.stringify({ date: new Date().toISOString(), cpu, results }, null, 2)}\n`);
-// Timing is over: what the runs moved aside can go now.
-await rm(TRASH, { recursive: true, force: true });
+// Timing is over: what the runs moved aside can go now (retried: a folder moved in meanwhile is not an error).
+await rm(TRASH, { recursive: true, force: true, maxRetries: 3 });
