@@ -52,7 +52,14 @@ export const DEFAULT_READ_RING_BYTES = 2 << 20;
 /** The caller has read this many files itself while the worker lagged: it is not keeping up, stop it. */
 const MAX_BEHIND = 1024;
 
-export function startReadAhead(paths: readonly string[], maxFileBytes: number, ringBytes = DEFAULT_READ_RING_BYTES): ReadAhead {
+export interface ReadAheadOptions {
+  /** Run remark over the heads (default true); a build whose analyses mostly come from its cache needs none. */
+  parseHeads?: boolean;
+  ringBytes?: number;
+}
+
+export function startReadAhead(paths: readonly string[], maxFileBytes: number, options: ReadAheadOptions = {}): ReadAhead {
+  const ringBytes = options.ringBytes ?? DEFAULT_READ_RING_BYTES;
   const shared = new SharedArrayBuffer(CONTROL_BYTES + ringBytes);
   const control = new Int32Array(shared, 0, CONTROL_WORDS);
   const ring = Buffer.from(shared, CONTROL_BYTES, ringBytes);
@@ -60,7 +67,7 @@ export function startReadAhead(paths: readonly string[], maxFileBytes: number, r
   const doubles = new Float64Array(shared, CONTROL_BYTES, ringBytes / 8);
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { shared, paths, maxFileBytes, ringBytes, remark: remarkModules() },
+    workerData: { shared, paths, maxFileBytes, ringBytes, remark: options.parseHeads === false ? undefined : remarkModules() },
     // What it makes is garbage at once (the file's bytes live in the ring): a small young
     // generation keeps its memory small (peak RSS is a target, and touching memory is slow here).
     resourceLimits: { maxYoungGenerationSizeMb: 2 },
@@ -154,7 +161,7 @@ const { createHash } = require('node:crypto');
 const { shared, paths, maxFileBytes, ringBytes, remark } = workerData;
 // The processor of pipeline/parse.ts; without it (a module that does not load), no head is parsed here.
 let processor;
-try {
+if (remark) try {
   const { unified } = require(remark.unified);
   processor = unified().use(require(remark.parse).default).use(require(remark.frontmatter).default, ['yaml']).freeze();
 } catch {}

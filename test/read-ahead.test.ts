@@ -36,7 +36,7 @@ describe('startReadAhead', () => {
   it('gives every file with the bytes, size and mtime of statSync and readFileSync (and their sha256), through a small ring that wraps', async () => {
     // 4 KB ring: records of 16 B to ~1.9 KB (files up to half the ring are read ahead).
     const paths = await files(300, (i) => [0, 1, 7, 100, 1000, 1900][i % 6]!);
-    const reader = startReadAhead(paths, 1 << 20, 4096);
+    const reader = startReadAhead(paths, 1 << 20, { ringBytes: 4096 });
     for (const file of paths) {
       await whenReady(reader);
       const got = reader.take(file);
@@ -55,14 +55,14 @@ describe('startReadAhead', () => {
     mkdirSync(path.join(dir, 'folder.md'));
     const list = [paths[0]!, path.join(dir, 'missing.md'), path.join(dir, 'folder.md'), paths[1]!, paths[2]!, paths[3]!];
     // paths[2] is larger than half the 4 KB ring; with a 40-byte limit, every file is over it.
-    const reader = startReadAhead(list, 1 << 20, 4096);
+    const reader = startReadAhead(list, 1 << 20, { ringBytes: 4096 });
     const got = [];
     for (const file of list) {
       await whenReady(reader);
       got.push(reader.take(file)?.bytes.length);
     }
     expect(got).toEqual([50, undefined, undefined, 50, undefined, 50]);
-    const limited = startReadAhead(paths, 40, 4096);
+    const limited = startReadAhead(paths, 40, { ringBytes: 4096 });
     for (const file of paths) {
       await whenReady(limited);
       expect(limited.take(file)).toBeUndefined();
@@ -71,13 +71,13 @@ describe('startReadAhead', () => {
 
   it('an out-of-order request, or a closed reader, leaves this and every later file to the caller', async () => {
     const paths = await files(5, () => 10);
-    const reader = startReadAhead(paths, 1 << 20, 4096);
+    const reader = startReadAhead(paths, 1 << 20, { ringBytes: 4096 });
     await whenReady(reader);
     expect(reader.take(paths[0]!)?.bytes.length).toBe(10);
     expect(reader.take(paths[2]!)).toBeUndefined();
     expect(reader.take(paths[1]!)).toBeUndefined();
     expect(reader.take(paths[3]!)).toBeUndefined();
-    const closed = startReadAhead(paths, 1 << 20, 4096);
+    const closed = startReadAhead(paths, 1 << 20, { ringBytes: 4096 });
     closed.close();
     closed.close();
     expect(closed.take(paths[0]!)).toBeUndefined();
@@ -85,7 +85,7 @@ describe('startReadAhead', () => {
 
   it('never makes the caller wait: a file not read yet is the caller\'s, and its record is dropped when it comes', async () => {
     const paths = await files(400, (i) => 100 + (i % 50) * 30);
-    const reader = startReadAhead(paths, 1 << 20, 8192);
+    const reader = startReadAhead(paths, 1 << 20, { ringBytes: 8192 });
     // Taken at once, before the thread can have started: the first files are the caller's.
     const first = paths.slice(0, 50).map((file) => reader.take(file));
     expect(first[0]).toBeUndefined();
@@ -121,7 +121,7 @@ describe('startReadAhead', () => {
       writeFileSync(file, heads[name]!);
       return file;
     });
-    const reader = startReadAhead(paths, 1 << 20, 1 << 16);
+    const reader = startReadAhead(paths, 1 << 20, { ringBytes: 1 << 16 });
     const noReport = () => {};
     const withHead: string[] = [];
     for (const file of paths) {
@@ -140,5 +140,13 @@ describe('startReadAhead', () => {
       expect(other && { ...other, bodyTree: undefined }, name).toEqual(own && { ...own, bodyTree: undefined });
     }
     expect(withHead).toEqual(['plain', 'crlf', 'bom', 'empty', 'fenceTrailingSpace', 'multibyte']);
+    // A build whose analyses come from its cache asks for no parsing.
+    const unparsed = startReadAhead(paths, 1 << 20, { parseHeads: false });
+    for (const file of paths) {
+      await whenReady(unparsed);
+      const got = unparsed.take(file)!;
+      expect(got.bytes.equals(readFileSync(file))).toBe(true);
+      expect(got.head).toBeUndefined();
+    }
   });
 });
