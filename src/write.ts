@@ -101,7 +101,8 @@ export interface OutputWriter {
 export interface OutputOptions {
   /**
    * After this many files written, the rest go to a worker thread (write-behind.ts) while the
-   * build goes on making them. Below it, a thread (~90 ms here before it takes its first file) is not worth it.
+   * build goes on making them. Below it, a thread (~90 ms here before it takes its first file)
+   * is not worth it.
    */
   writeBehindAfter?: number;
 }
