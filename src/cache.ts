@@ -82,14 +82,7 @@ export function entryOf(analyzed: AnalyzedFile, sha256: string): CacheEntry {
   // builds append theirs (cross-file checks, targets) to the same VFile.
   const count = analyzed.file.messages.length;
   let messages: SerializedMessage[] | undefined;
-  Object.defineProperty(entry, 'messages', {
-    enumerable: true,
-    configurable: true,
-    get: () => (messages ??= serializeMessages(analyzed.file.messages.slice(0, count))),
-    set: (value: SerializedMessage[]) => {
-      messages = value;
-    },
-  });
+  Object.defineProperty(entry, 'messages', { enumerable: true, get: () => (messages ??= serializeMessages(analyzed.file.messages.slice(0, count))) });
   if (typeof analyzed.file.value === 'string') entry.value = analyzed.file.value;
   return entry;
 }

@@ -62,10 +62,10 @@ export class EarlyOutput {
 
   /**
    * The writer and the stream that hold this build's output so far, for the caller to finish
-   * and commit; undefined when writing early failed (`error` says why).
+   * and commit (after checking `error`); undefined when nothing was added.
    */
   result(): { writer: OutputWriter; stream: TargetStream } | undefined {
-    return this.error === undefined ? this.output : undefined;
+    return this.output;
   }
 
   private take(entry: AnalyzedFile): void {

@@ -16,7 +16,7 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { closingFenceEnd, FENCE, stripCr, type HeadParse } from './pipeline/parse.js';
+import { closingFenceEnd, FENCE, frontmatterNode, frontmatterProcessor, locateHead, stripCr, type HeadParse } from './pipeline/parse.js';
 
 export interface ReadAhead {
   /**
@@ -162,13 +162,15 @@ const { shared, paths, maxFileBytes, ringBytes, remark } = workerData;
 // The processor of pipeline/parse.ts; without it (a module that does not load), no head is parsed here.
 let processor;
 if (remark) try {
-  const { unified } = require(remark.unified);
-  processor = unified().use(require(remark.parse).default).use(require(remark.frontmatter).default, ['yaml']).freeze();
+  processor = frontmatterProcessor(require(remark.unified).unified, require(remark.parse).default, require(remark.frontmatter).default);
 } catch {}
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const FENCE = ${FENCE};
 ${stripCr.toString()}
 ${closingFenceEnd.toString()}
+${locateHead.toString()}
+${frontmatterNode.toString()}
+${frontmatterProcessor.toString()}
 /** What parseSource would take from remark for this file's text (as readSource decodes it), or undefined. */
 function parseHead(bytes) {
   if (!processor) return undefined;
@@ -179,12 +181,11 @@ function parseHead(bytes) {
     return undefined;
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const firstBreak = text.indexOf('\\n');
-  if (firstBreak === -1 || !FENCE.test(stripCr(text.slice(0, firstBreak)))) return undefined;
-  const headEnd = closingFenceEnd(text, firstBreak);
-  if (headEnd === undefined) return undefined;
-  const node = processor.parse(text.slice(0, headEnd)).children[0];
-  if (!node || node.type !== 'yaml' || !text.startsWith(node.value, firstBreak + 1)) return undefined;
+  const located = locateHead(text);
+  if (typeof located === 'string') return undefined;
+  const { firstBreak, headEnd } = located;
+  const node = frontmatterNode(processor, text, headEnd);
+  if (!node || !text.startsWith(node.value, firstBreak + 1)) return undefined;
   return { headEnd, rawLength: node.value.length };
 }
 const control = new Int32Array(shared, 0, ${CONTROL_WORDS});

@@ -19,9 +19,37 @@ function markdownProcessor(): { parse(text: string): Root } {
     const { unified } = require('unified') as typeof import('unified');
     const remarkParse = (require('remark-parse') as typeof import('remark-parse')).default;
     const remarkFrontmatter = (require('remark-frontmatter') as typeof import('remark-frontmatter')).default;
-    processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).freeze();
+    processor = frontmatterProcessor(unified, remarkParse, remarkFrontmatter);
   }
   return processor;
+}
+
+/*
+ * The next functions are self-contained on purpose: the read-ahead thread runs their source
+ * text (read-ahead.ts), so it finds heads and reads them exactly as this module does.
+ */
+
+/** The pipeline's processor: remark-parse with remark-frontmatter's `yaml` blocks. */
+export function frontmatterProcessor(
+  unified: typeof import('unified').unified,
+  remarkParse: typeof import('remark-parse').default,
+  remarkFrontmatter: typeof import('remark-frontmatter').default,
+): { parse(text: string): Root } {
+  return unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).freeze();
+}
+
+/** Where a text's head is (its first line break, and where the closing fence line starts its line ending), or why it has none. */
+export function locateHead(text: string): { firstBreak: number; headEnd: number } | 'missing' | 'unclosed' {
+  const firstBreak = text.indexOf('\n');
+  if (!FENCE.test(stripCr(firstBreak === -1 ? text : text.slice(0, firstBreak)))) return 'missing';
+  const headEnd = closingFenceEnd(text, firstBreak);
+  return headEnd === undefined ? 'unclosed' : { firstBreak, headEnd };
+}
+
+/** The `yaml` node remark makes of the head, or undefined when it makes none there. */
+export function frontmatterNode(processor: { parse(text: string): Root }, text: string, headEnd: number): { type: 'yaml'; value: string } | undefined {
+  const node = processor.parse(text.slice(0, headEnd)).children[0];
+  return node?.type === 'yaml' ? node : undefined;
 }
 
 export interface FrontmatterBlock {
@@ -56,27 +84,26 @@ export interface HeadParse {
 }
 
 export function parseSource(text: string, report: Report, head?: HeadParse): ParsedSource | undefined {
-  const firstBreak = text.indexOf('\n');
-  const firstLine = stripCr(firstBreak === -1 ? text : text.slice(0, firstBreak));
-  if (!FENCE.test(firstLine)) {
+  const located = locateHead(text);
+  if (located === 'missing') {
     report('frontmatter/missing', 'Expected the file to start with a `---` line opening the frontmatter (name, description, ...)', { line: 1, column: 1 });
     return undefined;
   }
-  const headEnd = closingFenceEnd(text, firstBreak);
-  if (headEnd === undefined) {
+  if (located === 'unclosed') {
     report('frontmatter/unclosed', 'The frontmatter opened here is never closed: add a `---` line after the last field', {
       start: { line: 1, column: 1 },
       end: { line: 1, column: 4 },
     });
     return undefined;
   }
+  const { firstBreak, headEnd } = located;
   const offset = firstBreak + 1;
   let raw: string;
   // Parsed already, from a head that ends where this scan says: the same input, the same node.
   if (head && head.headEnd === headEnd) raw = text.slice(offset, offset + head.rawLength);
   else {
-    const node = markdownProcessor().parse(text.slice(0, headEnd)).children[0];
-    if (node?.type !== 'yaml') {
+    const node = frontmatterNode(markdownProcessor(), text, headEnd);
+    if (!node) {
       // The fence scan and remark-frontmatter disagree: report rather than guess.
       report('frontmatter/missing', 'Could not read the frontmatter block at the top of the file', { line: 1, column: 1 });
       return undefined;

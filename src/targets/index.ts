@@ -28,7 +28,11 @@ export function perAgentTargets(targets: readonly Target[]): Target[] {
 
 /** The files that depend on several agents: the shared files of per-agent targets, and the whole output of the others. */
 export function sharedFiles(targets: readonly Target[], perAgent: readonly Target[], agents: readonly Agent[], context: EmitContext): OutputFile[] {
-  return targets.flatMap((target) => (perAgent.includes(target) ? target.emitShared!(agents, context) : target.emit(agents, context)));
+  return targets.flatMap((target) => sharedFilesOf(target, perAgent, agents, context));
+}
+
+function sharedFilesOf(target: Target, perAgent: readonly Target[], agents: readonly Agent[], context: EmitContext): OutputFile[] {
+  return perAgent.includes(target) ? target.emitShared!(agents, context) : target.emit(agents, context);
 }
 
 /** What each target adds to package.json's `exports`. */
@@ -110,7 +114,7 @@ export function streamTargets(config: ResolvedConfig, sink: OutputSink, options:
         // Target by target, each one's files written before the next makes its own, and (unless
         // retained) per-agent pieces such as the manifest's let go at once: the end of a cold
         // 10k build was its peak RSS.
-        for (const target of targets) for (const file of sharedFiles([target], split, agents, context)) put(file);
+        for (const target of targets) for (const file of sharedFilesOf(target, split, agents, context)) put(file);
       };
       if (options.retain) emitRest();
       else withoutRetaining(emitRest);
