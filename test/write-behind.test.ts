@@ -49,10 +49,15 @@ describe('startWriteBehind', () => {
     const dir = await tempDir();
     const queue = startWriteBehind(4096);
     expect(queue.write(path.join(dir, 'big'), 'x'.repeat(2048))).toBe(false);
+    // Text is reserved by its largest UTF-8 size; this one may not fit by that, so it is measured: it fits.
     expect(queue.write(path.join(dir, 'small'), 'x'.repeat(1000))).toBe(true);
+    expect(queue.write(path.join(dir, 'wide'), '漢'.repeat(600))).toBe(true);
+    expect(queue.write(path.join(dir, 'too-wide'), '漢'.repeat(700))).toBe(false);
     queue.flush();
     queue.close();
-    expect(readdirSync(dir)).toEqual(['small']);
+    expect(readdirSync(dir).sort()).toEqual(['small', 'wide']);
+    expect(readFileSync(path.join(dir, 'small'), 'utf8')).toBe('x'.repeat(1000));
+    expect(readFileSync(path.join(dir, 'wide'), 'utf8')).toBe('漢'.repeat(600));
   });
 
   it('reports a failed write at the next flush or write, with the system error', async () => {
