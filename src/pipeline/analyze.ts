@@ -18,7 +18,8 @@ import { resolveModel } from './resolve.js';
 import { validateFields } from './validate.js';
 import { lintAgent } from './lint.js';
 import { checkClaudeCode } from './claude-code-check.js';
-import { checkFrontmatterLimits } from './limits.js';
+import { allowsFlatMapping, checkFrontmatterDepth, checkFrontmatterSize } from './limits.js';
+import { readPlainYaml } from './frontmatter/plain.js';
 import { checkToolsWritten } from './tools-guard.js';
 import { checkJsonData } from './json-data.js';
 
@@ -52,9 +53,8 @@ export function analyzeText(file: VFile, text: string, sha256: string, config: P
   const parsed = parseSource(text, report, head);
   if (!parsed) return undefined;
   const locator = createLocator(text);
-  const tokens = checkFrontmatterLimits(parsed.frontmatter, locator, report, config.limits);
-  if (!tokens) return undefined;
-  const frontmatter = readFrontmatterSafely(parsed.frontmatter, locator, report, tokens);
+  if (!checkFrontmatterSize(parsed.frontmatter, locator, report, config.limits)) return undefined;
+  const frontmatter = readFrontmatterWithin(parsed.frontmatter, locator, report, config.limits);
   if (!frontmatter || !checkJsonData(frontmatter, report)) return undefined;
   const normalized = normalizeAgent(frontmatter, file.path, report);
   const toolsWritten = checkToolsWritten(parsed.frontmatter, frontmatter, locator, report);
@@ -81,6 +81,17 @@ export function analyzeText(file: VFile, text: string, sha256: string, config: P
     extra: normalized.extra,
     source: { path: file.path, sha256, frontmatter: frontmatter.mode, positions },
   };
+}
+
+/**
+ * Plain `key: value` lines are read directly (./frontmatter/plain.ts, the same result as
+ * YAML's); anything else goes through the nesting limit and the YAML readers.
+ */
+function readFrontmatterWithin(block: FrontmatterBlock, locator: Locator, report: Report, limits: Partial<ResolvedConfig['limits']> | undefined): Frontmatter | undefined {
+  const plain = allowsFlatMapping(limits) ? readPlainYaml(block, locator) : undefined;
+  if (plain) return plain;
+  const tokens = checkFrontmatterDepth(block, locator, report, limits);
+  return tokens && readFrontmatterSafely(block, locator, report, tokens);
 }
 
 /**

@@ -5,9 +5,17 @@
  * (`: `, `**`, `#`, leading quotes, `yes`-like words, numbers) are quoted.
  */
 import { Document, parse, visit } from 'yaml';
+import { writePlainYaml } from './plain.js';
 
 export function stringifyFrontmatter(entries: Iterable<readonly [string, unknown]>): string {
-  const doc = new Document(Object.fromEntries(entries), { keepUndefined: false });
+  const data = Object.fromEntries(entries);
+  // Most agents' fields are plain `key: value` lines: written directly (./plain.ts), exactly as yaml would.
+  return writePlainYaml(data) ?? yamlFrontmatter(data);
+}
+
+/** What `yaml` writes for the data (the general case). */
+export function yamlFrontmatter(data: Record<string, unknown>): string {
+  const doc = new Document(data, { keepUndefined: false });
   // Multi-line strings as `|` blocks read best; YAML keeps them exact (chomping chosen by yaml).
   visit(doc, {
     Scalar(_key, node) {

@@ -1,0 +1,88 @@
+/**
+ * The commonest frontmatter, read and written without the `yaml` package: one `key: value`
+ * line per field, every key and value a string YAML takes as it is (`name: code-reviewer`,
+ * `tools: Read, Grep`). For such text YAML's answer is known: each value is its own string,
+ * with the positions of the line. Most agents are only such lines, and lexing, parsing and
+ * composing a YAML document per file was ~0.7 s of a 10k build (building one to write the
+ * claude-code target's frontmatter, ~0.7 s more).
+ *
+ * Anything else is left to `yaml` (strict.ts, stringify.ts): the test is conservative, and
+ * test/plain-yaml.test.ts holds both directions to `yaml` over generated text and the corpus.
+ */
+import type { Locator } from '../../util/text.js';
+import type { FrontmatterBlock } from '../parse.js';
+import { setOwn, type FieldPath, type Frontmatter } from './types.js';
+
+/**
+ * Letters, digits and ` _.,;()/+-` only, no space at either end: no YAML indicator, no `: `
+ * or ` #`, nothing to quote or escape.
+ */
+const PLAIN_CHARACTERS = /^[A-Za-z0-9_](?:[A-Za-z0-9_ .,;()/+-]*[A-Za-z0-9_.,;()/+-])?$/;
+/** The words the core schema reads as a boolean or null. */
+const RESERVED_WORDS = /^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
+/** Only characters a YAML number (core schema: decimal, float, 0x, 0o) can have. */
+const NUMBER_CHARACTERS = /^[0-9.+\-eExXoOa-fA-F]*$/;
+
+/** True when YAML reads `text`, written plain, as exactly this string (and writes it so). */
+export function isPlainAsIs(text: string): boolean {
+  if (!PLAIN_CHARACTERS.test(text) || RESERVED_WORDS.test(text)) return false;
+  const first = text.charCodeAt(0);
+  return !(first >= 0x30 && first <= 0x39 && NUMBER_CHARACTERS.test(text));
+}
+
+/** A flat mapping's nesting (document, mapping, scalar) in limits.ts's terms: it needs a limit of 2. */
+export const PLAIN_DEPTH = 2;
+
+const KEY_LINE = /^([^:]+): (.*)$/;
+
+interface PlainField {
+  keyStart: number;
+  valueStart: number;
+  valueEnd: number;
+}
+
+/**
+ * What readStrictYaml gives for `block` when every line is a plain `key: value` field (keys
+ * unique), else undefined. Positions are the ones yaml reports: the key and value of a field's
+ * line, and for a path that is not a field, the whole mapping.
+ */
+export function readPlainYaml(block: FrontmatterBlock, locator: Locator): Frontmatter | undefined {
+  const { raw, offset } = block;
+  const data: Record<string, unknown> = {};
+  const fields = new Map<string, PlainField>();
+  let start = 0;
+  while (start < raw.length) {
+    let end = raw.indexOf('\n', start);
+    if (end === -1) end = raw.length;
+    const match = KEY_LINE.exec(raw.slice(start, end));
+    if (!match) return undefined;
+    const [, key, value] = match as unknown as [string, string, string];
+    if (!isPlainAsIs(key) || !isPlainAsIs(value) || fields.has(key)) return undefined;
+    setOwn(data, key, value);
+    fields.set(key, { keyStart: start, valueStart: start + key.length + 2, valueEnd: end });
+    start = end + 1;
+  }
+  if (fields.size === 0) return undefined;
+  const range = (from: number, to: number) => ({ start: locator.point(offset + from), end: locator.point(offset + to) });
+  return {
+    mode: 'yaml',
+    data,
+    locate(path: FieldPath, part: 'key' | 'value' = 'value') {
+      const field = path.length > 0 ? fields.get(String(path[0])) : undefined;
+      // yaml's reading stops at the first segment that is not a field: the mapping itself.
+      if (!field) return range(0, raw.length);
+      return part === 'key' ? range(field.keyStart, field.valueStart - 2) : range(field.valueStart, field.valueEnd);
+    },
+  };
+}
+
+/** What stringify.ts's yaml writes for `data`, when every key and value is plain as it is; else undefined. */
+export function writePlainYaml(data: Record<string, unknown>): string | undefined {
+  let text = '';
+  for (const key in data) {
+    const value = data[key];
+    if (typeof value !== 'string' || !isPlainAsIs(key) || !isPlainAsIs(value)) return undefined;
+    text += `${key}: ${value}\n`;
+  }
+  return text === '' ? undefined : text;
+}
