@@ -1,7 +1,7 @@
 /**
  * The commonest frontmatter, read and written without the `yaml` package: one `key: value`
- * line per field, every key and value a string YAML takes as it is (`name: code-reviewer`,
- * `tools: Read, Grep`). For such text YAML's answer is known: each value is its own string,
+ * line per field, every key an identifier and every value a string YAML takes as it is
+ * (`name: code-reviewer`, `tools: Read, Grep`, `description: Use it for X's reviews.`). For such text YAML's answer is known: each value is its own string,
  * with the positions of the line. Most agents are only such lines, and lexing, parsing and
  * composing a YAML document per file was ~0.7 s of a 10k build (building one to write the
  * claude-code target's frontmatter, ~0.7 s more).
@@ -14,20 +14,29 @@ import type { FrontmatterBlock } from '../parse.js';
 import { setOwn, type FieldPath, type Frontmatter } from './types.js';
 
 /**
- * Letters, digits and ` _.,;()/+-` only, no space at either end: no YAML indicator, no `: `
- * or ` #`, nothing to quote or escape.
+ * Starts with a letter, digit or `_` (no YAML indicator, no document marker, no space), then
+ * letters, marks, numbers, punctuation, symbols and spaces (no control, format or other space
+ * character), and ends with no space.
  */
-const PLAIN_CHARACTERS = /^[A-Za-z0-9_](?:[A-Za-z0-9_ .,;()/+-]*[A-Za-z0-9_.,;()/+-])?$/;
+const PLAIN_TEXT = /^[A-Za-z0-9_](?:[ \p{L}\p{M}\p{N}\p{P}\p{S}]*[\p{L}\p{M}\p{N}\p{P}\p{S}])?$/u;
+/** What ends a plain scalar early (`: `, ` #`) or makes the line a mapping (a final `:`). */
+const ENDS_PLAIN = /: |:$| #/;
 /** The words the core schema reads as a boolean or null. */
 const RESERVED_WORDS = /^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
 /** Only characters a YAML number (core schema: decimal, float, 0x, 0o) can have. */
 const NUMBER_CHARACTERS = /^[0-9.+\-eExXoOa-fA-F]*$/;
+/** A key YAML writes plain: an identifier, as frontmatter keys are. */
+const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]{0,99}$/;
 
 /** True when YAML reads `text`, written plain, as exactly this string (and writes it so). */
 export function isPlainAsIs(text: string): boolean {
-  if (!PLAIN_CHARACTERS.test(text) || RESERVED_WORDS.test(text)) return false;
+  if (!PLAIN_TEXT.test(text) || ENDS_PLAIN.test(text) || RESERVED_WORDS.test(text)) return false;
   const first = text.charCodeAt(0);
   return !(first >= 0x30 && first <= 0x39 && NUMBER_CHARACTERS.test(text));
+}
+
+function isPlainKey(key: string): boolean {
+  return PLAIN_KEY.test(key) && !RESERVED_WORDS.test(key);
 }
 
 /** A flat mapping's nesting (document, mapping, scalar) in limits.ts's terms: it needs a limit of 2. */
@@ -57,7 +66,7 @@ export function readPlainYaml(block: FrontmatterBlock, locator: Locator): Frontm
     const match = KEY_LINE.exec(raw.slice(start, end));
     if (!match) return undefined;
     const [, key, value] = match as unknown as [string, string, string];
-    if (!isPlainAsIs(key) || !isPlainAsIs(value) || fields.has(key)) return undefined;
+    if (!isPlainKey(key) || !isPlainAsIs(value) || fields.has(key)) return undefined;
     setOwn(data, key, value);
     fields.set(key, { keyStart: start, valueStart: start + key.length + 2, valueEnd: end });
     start = end + 1;
@@ -81,7 +90,7 @@ export function writePlainYaml(data: Record<string, unknown>): string | undefine
   let text = '';
   for (const key in data) {
     const value = data[key];
-    if (typeof value !== 'string' || !isPlainAsIs(key) || !isPlainAsIs(value)) return undefined;
+    if (typeof value !== 'string' || !isPlainKey(key) || !isPlainAsIs(value)) return undefined;
     text += `${key}: ${value}\n`;
   }
   return text === '' ? undefined : text;
