@@ -73,7 +73,7 @@ export const AgentSchema = z.object({
     frontmatter: z.enum(['yaml', 'claude-code', 'recovered']).describe('How the frontmatter was read.'),
     positions: z.record(z.string(), Point).describe('Where each frontmatter field starts (1-based).'),
   }),
-  hash: z.string().describe('sha256 of this agent record without `hash`.'),
+  hash: z.string().describe('sha256 of this agent record\'s JSON text (two-space indent, as agents/<name>.json) without `hash`.'),
 });
 export type Agent = z.infer<typeof AgentSchema>;
 export type AgentExample = z.infer<typeof Example>;
@@ -86,7 +86,7 @@ export const ManifestEntrySchema = z.object({
   name: AgentSchema.shape.name,
   file: z.string().describe('The full record, prompt included, relative to manifest.json: agents/<name>.json.'),
   ...AgentSchema.omit({ name: true, prompt: true }).shape,
-  hash: z.string().describe('sha256 of the full agent record (prompt included) without `hash`: the `hash` of its file.'),
+  hash: z.string().describe('sha256 of the full agent record\'s JSON text (prompt included, two-space indent) without `hash`: the `hash` of its file.'),
 });
 export type ManifestEntry = z.infer<typeof ManifestEntrySchema>;
 

@@ -6,11 +6,11 @@
 import { z } from 'zod';
 import { MANIFEST_SCHEMA_VERSION, ManifestSchema, type Agent, type Manifest, type ManifestEntry } from '../ir.js';
 import { memoByIdentity } from '../util/memo.js';
-import { sha256 } from './agent-hash.js';
+import { sha256, stampedJson } from './agent-hash.js';
 import { outputFromChunks, type OutputFile, type Target } from './types.js';
 
 // The hashes live in ./agent-hash.ts (no zod: an up-to-date build uses them); callers know them from here.
-export { sha256, withHash } from './agent-hash.js';
+export { sha256, stampedJson, withHash } from './agent-hash.js';
 
 export function toJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
@@ -31,7 +31,7 @@ export function manifestEntry(agent: Agent): ManifestEntry {
  * JSON.stringify(agent, null, 2), memoized per agent: agents/<name>.json (plus a newline), and
  * what the ts target's modules are made from.
  */
-export const agentJson = memoByIdentity((agent: Agent) => JSON.stringify(agent, null, 2));
+export const agentJson = memoByIdentity(stampedJson);
 
 /**
  * toJson(manifestEntry(agent)) indented as an element of the manifest's `agents`, as UTF-8,

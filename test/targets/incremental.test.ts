@@ -32,7 +32,7 @@ afterAll(cleanupTempDirs);
 /** A changed copy of an agent, as the builder makes one for an edited file (a new object, a new hash). */
 function edited(agent: Agent, change: Partial<Agent>): Agent {
   const { hash: _hash, ...rest } = { ...agent, ...change };
-  return { ...rest, hash: sha256(JSON.stringify(rest)) };
+  return { ...rest, hash: sha256(JSON.stringify(rest, null, 2)) };
 }
 
 const byName = (agents: Agent[]) => [...agents].sort((a, b) => compareCodeUnits(a.name, b.name));

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST_SCHEMA_VERSION, ManifestSchema, type Agent } from '../../src/ir.js';
-import { sha256 } from '../../src/targets/json.js';
+import { sha256, stampedJson, withHash } from '../../src/targets/json.js';
 import { cleanupTempDirs } from '../helpers/project.js';
 import { buildProject, type Built } from './helpers.js';
 
@@ -44,7 +44,7 @@ describe('json target', () => {
       // The hash is the full record's (prompt included).
       const { hash, ...unhashed } = record;
       expect(entry.hash).toBe(hash);
-      expect(hash).toBe(sha256(JSON.stringify(unhashed)));
+      expect(hash).toBe(sha256(JSON.stringify(unhashed, null, 2)));
     }
     expect(manifest.hash).toBe(sha256(manifest.agents.map((a: { hash: string }) => a.hash).join('\n')));
     expect(text('manifest.json')).not.toContain('Beta prompt');
@@ -66,5 +66,29 @@ describe('json target', () => {
     const empty = await buildProject({ 'agents/.keep': '' }, { targets: ['json'] });
     const manifest = JSON.parse(empty.output.find((f) => f.path === 'manifest.json')!.contents);
     expect(manifest).toEqual({ $schema: './manifest.schema.json', schemaVersion: 2, hash: sha256(''), agents: [] });
+  });
+});
+
+describe('stampedJson', () => {
+  const draft = (name: string) => ({
+    name,
+    description: 'Uses "quotes", \\ backslashes, tabs\t and 漢字 😀',
+    summary: 's',
+    examples: [],
+    prompt: 'Line one.\n\u2028Line two.\n',
+    model: { requested: 'inherit', resolved: 'claude-sonnet-4-5' },
+    tools: ['Read'],
+    extra: { __proto__: null, 'odd-key': [1, { a: null }] },
+    source: { path: `agents/${name}.md`, sha256: 'x', frontmatter: 'yaml' as const, positions: { name: { line: 2, column: 1 } } },
+  });
+
+  it('is JSON.stringify(agent, null, 2) for the agent stamped last and for any other, and the hash is of the text without it', () => {
+    const first = withHash(draft('first') as never);
+    const last = withHash(draft('last') as never);
+    for (const agent of [last, first]) {
+      expect(stampedJson(agent)).toBe(JSON.stringify(agent, null, 2));
+      const { hash, ...unhashed } = agent;
+      expect(hash).toBe(sha256(JSON.stringify(unhashed, null, 2)));
+    }
   });
 });
