@@ -151,6 +151,11 @@ describe('resource bounds', () => {
   it('limits are configurable and enforced from the config', async () => {
     const { file } = await analyze(`${HEAD}x: [[1]]\n---\nBody\n`, { ...config.limits, maxNestingDepth: 2 });
     expect(messages(file)).toEqual([{ line: 4, column: 5, ruleId: 'frontmatter/too-large', reason: 'Frontmatter is nested more than 2 levels deep (limits.maxNestingDepth)' }]);
+    // Plain `key: value` lines (read without the CST pass) obey the nesting limit too: a flat
+    // mapping is two levels in its terms, so a limit of 1 refuses it and 2 takes it.
+    const flat = await analyze(`${HEAD}---\nBody\n`, { ...config.limits, maxNestingDepth: 1 });
+    expect(messages(flat.file)).toEqual([{ line: 2, column: 7, ruleId: 'frontmatter/too-large', reason: 'Frontmatter is nested more than 1 levels deep (limits.maxNestingDepth)' }]);
+    expect((await analyze(`${HEAD}---\nBody\n`, { ...config.limits, maxNestingDepth: 2 })).agent?.name).toBe('big-agent');
     const small = await analyze(`${HEAD}---\nBody\n`, { ...config.limits, maxFrontmatterLines: 1 });
     expect(messages(small.file)).toEqual([{ line: 3, column: 1, ruleId: 'frontmatter/too-large', reason: 'Frontmatter has more than 1 lines (limits.maxFrontmatterLines)' }]);
     // analyzeText without limits (public API) applies the defaults.
