@@ -13,7 +13,7 @@
  *
  * A record is three int32 (kind, path bytes, data bytes), the UTF-8 path, the data, padded to
  * 4 bytes. Only the producer moves `head`, only the worker moves `tail`; `used` (bytes in the
- * ring, padding included) is what both read and change, atomically, each in batches of records.
+ * ring, padding included) is what both read and change, atomically.
  */
 import { Worker } from 'node:worker_threads';
 
@@ -52,12 +52,6 @@ const STOPPED = 3;
 
 /** 4 MB: ~400 agent files in flight at most; a file over half of it is written by the caller itself. */
 export const DEFAULT_RING_BYTES = 4 << 20;
-/**
- * Records change hands in batches of about this many bytes (each side counts what it adds or
- * frees and tells the other once per batch): ~6 agents' files at 10k, so the worker starts
- * writing early and the producer seldom waits long on a full ring.
- */
-const BATCH_BYTES = 64 << 10;
 /** A worker that finishes no record in this long while the producer waits is taken as gone. */
 const STALL_MS = 60_000;
 
@@ -86,7 +80,6 @@ export function startWriteBehind(ringBytes = DEFAULT_RING_BYTES): WriteBehind {
   worker.on('error', () => {});
   let head = 0;
   let closed = false;
-  const batchBytes = Math.min(BATCH_BYTES, ringBytes / 16);
 
   const failure = (): WriteBehindError => {
     const message = Buffer.from(shared, CONTROL_BYTES, Atomics.load(control, ERROR_BYTES)).toString('utf8');
@@ -111,19 +104,6 @@ export function startWriteBehind(ringBytes = DEFAULT_RING_BYTES): WriteBehind {
     if (Atomics.load(control, STATE) === FAILED) throw failure();
   };
   /**
-   * Records written at head but not yet counted in USED: they are handed over in batches
-   * (release), not one by one, so the two threads do not fight over USED's cache line for
-   * each of 60,000 files.
-   */
-  let unreleased = 0;
-  const release = (): void => {
-    if (unreleased === 0) return;
-    // The worker sleeps only on an empty ring: wake it when this batch ends that, not per file
-    // (a wake-up per file was ~60,000 context switches in a 10k build).
-    if (Atomics.add(control, USED, unreleased) === 0) Atomics.notify(control, USED);
-    unreleased = 0;
-  };
-  /**
    * Room for a record of at most `bytes` at head (wrapping to 0 first when they may not fit
    * before the end); its offset. Head moves when the record is written (`publish`).
    */
@@ -131,24 +111,21 @@ export function startWriteBehind(ringBytes = DEFAULT_RING_BYTES): WriteBehind {
     const tailRoom = ringBytes - head;
     const wrap = bytes > tailRoom;
     const needed = wrap ? bytes + tailRoom : bytes;
-    if (ringBytes - Atomics.load(control, USED) - unreleased < needed) {
-      // Full: what is written goes to the worker first, or nothing would ever free.
-      release();
-      waitFor(() => ringBytes - Atomics.load(control, USED) >= needed);
-    }
+    waitFor(() => ringBytes - Atomics.load(control, USED) >= needed);
     if (wrap) {
       if (tailRoom >= 4) header[head / 4] = RECORD_WRAP;
-      // Padding counts as used until the worker skips it.
-      unreleased += tailRoom;
+      // Padding counts as used until the worker skips it (and may end an empty ring, see publish).
+      if (Atomics.add(control, USED, tailRoom) === 0) Atomics.notify(control, USED);
       head = 0;
     }
     return head;
   };
-  /** The record written at head is complete: it goes to the worker with the next batch. */
+  /** Hands the record written at head to the worker. */
   const publish = (bytes: number): void => {
     head = (head + bytes) % ringBytes;
-    unreleased += bytes;
-    if (unreleased >= batchBytes) release();
+    // The worker sleeps only on an empty ring: wake it when this record ends that, not per file
+    // (a wake-up per file was ~60,000 context switches in a 10k build).
+    if (Atomics.add(control, USED, bytes) === 0) Atomics.notify(control, USED);
   };
 
   return {
@@ -186,8 +163,6 @@ export function startWriteBehind(ringBytes = DEFAULT_RING_BYTES): WriteBehind {
       return true;
     },
     flush() {
-      if (Atomics.load(control, STATE) === FAILED) throw failure();
-      release();
       waitFor(() => Atomics.load(control, USED) === 0);
     },
     close() {
@@ -215,30 +190,18 @@ const control = new Int32Array(shared, 0, ${CONTROL_WORDS});
 const ring = Buffer.from(shared, ringStart, ringBytes);
 const header = new Int32Array(shared, ringStart, ringBytes / 4);
 let tail = 0;
-// Bytes and records finished but not yet taken off USED / added to DONE: handed back in batches.
-let freed = 0;
-let finished = 0;
-const batchBytes = Math.min(${BATCH_BYTES}, ringBytes / 16);
-const giveBack = () => {
-  Atomics.add(control, ${DONE}, finished);
-  Atomics.sub(control, ${USED}, freed);
-  Atomics.notify(control, ${USED});
-  freed = 0;
-  finished = 0;
-};
 try {
   for (;;) {
     if (Atomics.load(control, ${STATE}) !== ${RUNNING}) break;
-    if (Atomics.load(control, ${USED}) === freed) {
-      // Nothing left to write: give back what is done (the producer may be waiting for it), then sleep.
-      if (freed > 0) giveBack();
+    if (Atomics.load(control, ${USED}) === 0) {
       Atomics.wait(control, ${USED}, 0, 1000);
       continue;
     }
     const room = ringBytes - tail;
     if (room < ${HEADER_BYTES} || header[tail / 4] === ${RECORD_WRAP}) {
       tail = 0;
-      freed += room;
+      Atomics.sub(control, ${USED}, room);
+      Atomics.notify(control, ${USED});
       continue;
     }
     const pathBytes = header[tail / 4 + 1];
@@ -255,9 +218,9 @@ try {
     }
     const bytes = (${HEADER_BYTES} + pathBytes + dataBytes + 3) & ~3;
     tail = (tail + bytes) % ringBytes;
-    freed += bytes;
-    finished++;
-    if (freed >= batchBytes) giveBack();
+    Atomics.add(control, ${DONE}, 1);
+    Atomics.sub(control, ${USED}, bytes);
+    Atomics.notify(control, ${USED});
   }
   Atomics.store(control, ${STATE}, ${STOPPED});
 } catch (error) {
