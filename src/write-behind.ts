@@ -133,8 +133,9 @@ export function startWriteBehind(ringBytes = DEFAULT_RING_BYTES): WriteBehind {
       if (closed) throw new Error('the write-behind queue is closed');
       if (Atomics.load(control, STATE) === FAILED) throw failure();
       // Text is reserved by its largest UTF-8 size (3 bytes per UTF-16 unit) and encoded
-      // straight in: measuring it first (Buffer.byteLength) was a second pass over every
-      // file, ~0.5 s of a cold 10k build. Only text that may not fit is measured.
+      // straight in: measuring it first (Buffer.byteLength) was a second pass over every file
+      // (36,000 writes through the ring alone: ~245 -> ~170 ms). Only text that may not fit is
+      // measured.
       let pathBytes = target.length * 3;
       let dataBytes = 0;
       if (typeof contents === 'string') dataBytes = contents.length * 3;
