@@ -26,6 +26,7 @@ import { compareCodeUnits } from './util/text.js';
 import { VERSION } from './version.js';
 import type { CompileResult } from './compile.js';
 import type { EarlyOutput } from './early-output.js';
+import type { OutputSink } from './targets/index.js';
 import type { IncrementalEmit, OutputPlan } from './targets/incremental.js';
 import { writeChanges } from './write-changes.js';
 import { MARKER_FILE, MARKER_OUTPUT, openOutput, readOutput, type WriteResult } from './write.js';
@@ -680,10 +681,13 @@ class IncrementalBuilder implements Builder {
    */
   private async compileToOutDir(analyzed: AnalyzedFile[], config: ResolvedConfig, outDir: string, emitter?: IncrementalEmit, early?: EarlyOutput) {
     const { compileAnalyzedTo, compileAnalyzedWith } = await loadCompiler();
+    // Through the watch-mode emitter (its shared files include the marker), or the one-shot emit.
+    const compileTo = (sink: OutputSink): CompileResult & { plan?: OutputPlan } =>
+      emitter ? compileAnalyzedWith(analyzed, config, emitter, sink) : compileAnalyzedTo(analyzed, config, sink);
     // Nothing will be emitted: do not open (or judge) outDir, and throw away what was written early.
     if (countErrors(analyzed.map((entry) => entry.file)) > 0) {
       await early?.abort();
-      return { compiled: emitter ? compileAnalyzedWith(analyzed, config, emitter, () => {}) : compileAnalyzedTo(analyzed, config, () => {}), write: undefined };
+      return { compiled: compileTo(() => {}), write: undefined };
     }
     if (early?.error !== undefined) {
       await early.abort();
@@ -693,14 +697,12 @@ class IncrementalBuilder implements Builder {
     const started = early?.result();
     const writer = started?.writer ?? (await openOutput(outDir));
     try {
-      // Through the watch-mode emitter (its shared files include the marker), the agents left
-      // after writing early (the marker is written), or the one-shot emit.
+      // The agents left after writing early (the marker is written), or everything.
       let compiled: CompileResult & { plan?: OutputPlan };
-      if (emitter) compiled = compileAnalyzedWith(analyzed, config, emitter, (file) => writer.add(file));
-      else if (started) compiled = compileAnalyzedTo(analyzed, config, started.stream);
+      if (started && !emitter) compiled = compileAnalyzedTo(analyzed, config, started.stream);
       else {
-        writer.add(MARKER_OUTPUT);
-        compiled = compileAnalyzedTo(analyzed, config, (file) => writer.add(file));
+        if (!emitter) writer.add(MARKER_OUTPUT);
+        compiled = compileTo((file) => writer.add(file));
       }
       if (compiled.errorCount > 0) {
         await writer.abort();

@@ -140,13 +140,15 @@ export function startWriteBehind(ringBytes = DEFAULT_RING_BYTES): WriteBehind {
       let dataBytes = 0;
       if (typeof contents === 'string') dataBytes = contents.length * 3;
       else for (const chunk of contents) dataBytes += chunk.length;
-      if (recordBytes(pathBytes, dataBytes) > ringBytes / 2) {
+      let bytes = recordBytes(pathBytes, dataBytes);
+      if (bytes > ringBytes / 2) {
         pathBytes = Buffer.byteLength(target);
         if (typeof contents === 'string') dataBytes = Buffer.byteLength(contents);
+        bytes = recordBytes(pathBytes, dataBytes);
       }
       // At most half the ring: a record that must wrap then always finds room once the ring drains.
-      if (recordBytes(pathBytes, dataBytes) > ringBytes / 2) return false;
-      const at = reserve(recordBytes(pathBytes, dataBytes));
+      if (bytes > ringBytes / 2) return false;
+      const at = reserve(bytes);
       pathBytes = ring.write(target, at + HEADER_BYTES, pathBytes, 'utf8');
       const dataStart = at + HEADER_BYTES + pathBytes;
       if (typeof contents === 'string') dataBytes = ring.write(contents, dataStart, dataBytes, 'utf8');

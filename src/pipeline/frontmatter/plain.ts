@@ -13,6 +13,7 @@
  */
 import type { Locator } from '../../util/text.js';
 import type { FrontmatterBlock } from '../parse.js';
+import { splitLines } from './lines.js';
 import { setOwn, type FieldPath, type Frontmatter } from './types.js';
 
 /**
@@ -61,17 +62,16 @@ export function readPlainYaml(block: FrontmatterBlock, locator: Locator): Frontm
   const { raw, offset } = block;
   const data: Record<string, unknown> = {};
   const fields = new Map<string, PlainField>();
-  let start = 0;
-  while (start < raw.length) {
-    let end = raw.indexOf('\n', start);
-    if (end === -1) end = raw.length;
-    const match = KEY_LINE.exec(raw.slice(start, end));
+  const lines = splitLines(raw);
+  // A final line ending leaves an empty last line, which YAML reads as nothing.
+  if (lines.length > 1 && lines.at(-1)!.text === '') lines.pop();
+  for (const line of lines) {
+    const match = line.crlf ? null : KEY_LINE.exec(line.text);
     if (!match) return undefined;
     const [, key, value] = match as unknown as [string, string, string];
     if (!isPlainKey(key) || !isPlainAsIs(value) || fields.has(key)) return undefined;
     setOwn(data, key, value);
-    fields.set(key, { keyStart: start, valueStart: start + key.length + 2, valueEnd: end });
-    start = end + 1;
+    fields.set(key, { keyStart: line.offset, valueStart: line.offset + key.length + 2, valueEnd: line.offset + line.text.length });
   }
   if (fields.size === 0) return undefined;
   const range = (from: number, to: number) => ({ start: locator.point(offset + from), end: locator.point(offset + to) });
