@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 // The per-file loops use sync calls on purpose: a promise-based write or read is several
 // thread-pool round trips, and for thousands of small files those hops cost more than the I/O.
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync, writevSync } from 'node:fs';
 import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { outputSize, type OutputFile } from './targets/types.js';
@@ -222,16 +222,33 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
   };
 }
 
+/**
+ * Writes the pieces in order, up to IOV_MAX of them per system call: the manifest at 10k agents
+ * is 20,000 pieces, and a write each was ~0.1 s of the build's single-threaded end.
+ */
 function writeChunks(target: string, chunks: readonly Uint8Array[]): void {
   const fd = openSync(target, 'w');
   try {
-    for (const chunk of chunks) {
-      for (let written = 0; written < chunk.length; ) written += writeSync(fd, chunk, written, chunk.length - written);
+    for (let first = 0; first < chunks.length; ) {
+      const batch = chunks.slice(first, first + IOV_MAX) as Uint8Array[];
+      let written = writevSync(fd, batch);
+      first += batch.length;
+      // A short write: the rest of this batch one piece at a time.
+      for (const chunk of batch) {
+        if (written >= chunk.length) {
+          written -= chunk.length;
+          continue;
+        }
+        for (let at = written; at < chunk.length; ) at += writeSync(fd, chunk, at, chunk.length - at);
+        written = 0;
+      }
     }
   } finally {
     closeSync(fd);
   }
 }
+/** The most buffers one writev takes on Linux and macOS. */
+const IOV_MAX = 1024;
 
 /**
  * Whether the file holds exactly these bytes (its size first: most changed files differ in

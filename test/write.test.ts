@@ -1,5 +1,5 @@
 /** The streaming output writer (src/write.ts openOutput): file by file, swapped in whole, or not at all. */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { outputFromChunks } from '../src/targets/types.js';
@@ -89,6 +89,16 @@ describe('openOutput', () => {
     const result = await writeOutput(outDir, after);
     expect(result.written).toEqual(['big.txt', 'manifest.json', 'small.json']);
     expect(await snapshotDir(outDir)).toEqual(Object.fromEntries(after.map((file) => [file.path, file.contents])));
+  });
+
+  it('writes a file of more pieces than one system call takes, in order, byte for byte', async () => {
+    const outDir = path.join(await tempDir(), 'dist');
+    // 2,500 pieces (past two batches of 1,024), of mixed sizes, some empty, with multi-byte text.
+    const chunks = Array.from({ length: 2500 }, (_, i) => Buffer.from(i % 7 === 0 ? '' : `${i}:${'é—'.repeat(i % 13)}\n`));
+    const writer = await openOutput(outDir);
+    writer.add(outputFromChunks('manifest.json', chunks));
+    await writer.commit();
+    expect(readFileSync(path.join(outDir, 'manifest.json'))).toEqual(Buffer.concat(chunks));
   });
 
   it('abort leaves outDir as it was and nothing beside it', async () => {
