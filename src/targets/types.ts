@@ -54,6 +54,11 @@ export function outputFromChunks(path: string, chunks: readonly Uint8Array[]): O
   return Object.defineProperty(file, 'chunks', { value: chunks, enumerable: false });
 }
 
+/** A copy of a file for a caller to keep (a spread would decode a file given in pieces, and drop them). */
+export function copyOutput(file: OutputFile): OutputFile {
+  return file.chunks ? outputFromChunks(file.path, file.chunks) : { ...file };
+}
+
 /**
  * Reports a diagnostic about one agent from a target. It lands on the agent's source file, at
  * the position of `field` when given (else the agent's `name`), with the configured severity.

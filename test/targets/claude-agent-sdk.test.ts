@@ -8,7 +8,8 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile, emit } from '../../src/compile.js';
-import { toAgentDefinition } from '../../src/targets/claude-agent-sdk.js';
+import { sdkModule, toAgentDefinition } from '../../src/targets/claude-agent-sdk.js';
+import { GENERATED_HEADER, jsValue } from '../../src/targets/js.js';
 import { writeOutput } from '../../src/write.js';
 import { cleanupTempDirs, configFor, CORPUS, tempDir } from '../helpers/project.js';
 import { buildProject, importEsm, requireCjs, type Built } from './helpers.js';
@@ -128,6 +129,15 @@ describe('claude-agent-sdk target', () => {
     expect(inline).not.toContain('import');
     expect(inline).toContain('"prompt": "You do everything.\\n",');
     expect(alone.output.some((f) => f.path.startsWith('agents/'))).toBe(false);
+    // Inlined, each agent's entry is its own UTF-8 piece (never one string of every prompt), and
+    // the pieces make exactly the module of the definitions as one value.
+    for (const format of ['js', 'cjs'] as const) {
+      const file = alone.output.find((f) => f.path === `claude-agent-sdk.${format}`)!;
+      expect(file.chunks!.length).toBe(3);
+      const definition = jsValue({ full: toAgentDefinition(alone.agents[0]!).definition }, { freeze: false });
+      expect(Buffer.concat(file.chunks!).toString('utf8')).toBe(GENERATED_HEADER + sdkModule('', definition, format === 'js' ? 'esm' : 'cjs'));
+      expect(file.contents).toBe(Buffer.concat(file.chunks!).toString('utf8'));
+    }
     // The same values either way, arrays as mutable as the SDK's own types say.
     const referenced = (await importEsm(path.join(built.outDir, 'claude-agent-sdk.js'))).agents as Record<string, { tools: string[] }>;
     const inlined = (await importEsm(path.join(alone.outDir, 'claude-agent-sdk.js'))).agents as Record<string, { tools: string[] }>;
