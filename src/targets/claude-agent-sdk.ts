@@ -19,7 +19,7 @@ import { GENERATED_HEADER, JS_EXT, jsValue, propertyKey, stringLiteral, unionTyp
 import { memoByIdentity } from '../util/memo.js';
 import { sameNames } from './same-names.js';
 import { cjsExports, dualExport } from './ts.js';
-import { copyOutput, outputFromChunks, type EmitContext, type OutputFile, type Target } from './types.js';
+import { copyOutput, listChunks, outputFromChunks, type EmitContext, type OutputFile, type Target } from './types.js';
 
 /** The SDK's PermissionMode (0.3.x): Claude Code's `manual` is not one of them. */
 export const SDK_PERMISSION_MODES = ['default', 'acceptEdits', 'bypassPermissions', 'plan', 'dontAsk', 'auto'] as const;
@@ -183,13 +183,7 @@ const VALUE = '\u0000';
 function inlineModule(entries: readonly Uint8Array[], format: ModuleFormat): Uint8Array[] {
   const [before, after] = (GENERATED_HEADER + sdkModule('', VALUE, format)).split(VALUE) as [string, string];
   if (entries.length === 0) return [Buffer.from(`${before}{}${after}`)];
-  const chunks: Uint8Array[] = [Buffer.from(`${before}{\n`)];
-  for (const entry of entries) {
-    if (chunks.length > 1) chunks.push(ENTRY_SEPARATOR);
-    chunks.push(entry);
-  }
-  chunks.push(Buffer.from(`\n}${after}`));
-  return chunks;
+  return listChunks(`${before}{\n`, entries, ENTRY_SEPARATOR, `\n}${after}`);
 }
 
 export const claudeAgentSdkTarget: Target = {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { MANIFEST_SCHEMA_VERSION, ManifestSchema, type Agent, type Manifest, type ManifestEntry } from '../ir.js';
 import { memoByIdentity } from '../util/memo.js';
 import { sha256, stampedJson } from './agent-hash.js';
-import { outputFromChunks, type OutputFile, type Target } from './types.js';
+import { listChunks, outputFromChunks, type OutputFile, type Target } from './types.js';
 
 // The hashes live in ./agent-hash.ts (no zod: an up-to-date build uses them); callers know them from here.
 export { sha256, stampedJson, withHash } from './agent-hash.js';
@@ -55,13 +55,7 @@ function manifestChunks(agents: readonly Agent[]): Uint8Array[] {
   const shell = toJson({ ...manifest, agents: [marker] });
   const at = shell.indexOf(JSON.stringify(marker));
   const lineStart = shell.lastIndexOf('\n', at) + 1;
-  const parts: Uint8Array[] = [Buffer.from(shell.slice(0, lineStart))];
-  for (const agent of agents) {
-    if (parts.length > 1) parts.push(ELEMENT_SEPARATOR);
-    parts.push(manifestElement(agent));
-  }
-  parts.push(Buffer.from(shell.slice(at + JSON.stringify(marker).length)));
-  return parts;
+  return listChunks(shell.slice(0, lineStart), agents.map(manifestElement), ELEMENT_SEPARATOR, shell.slice(at + JSON.stringify(marker).length));
 }
 
 export function createManifest(agents: readonly Agent[]): Manifest {

@@ -54,6 +54,21 @@ export function outputFromChunks(path: string, chunks: readonly Uint8Array[]): O
   return Object.defineProperty(file, 'chunks', { value: chunks, enumerable: false });
 }
 
+/**
+ * A file's UTF-8 pieces made of a list: `head`, each item's piece with `separator` between them,
+ * `tail`. Large lists of per-item text (the manifest's entries, inlined SDK definitions) are
+ * written as these pieces, never joined into one string.
+ */
+export function listChunks(head: string, items: readonly Uint8Array[], separator: Uint8Array, tail: string): Uint8Array[] {
+  const chunks: Uint8Array[] = [Buffer.from(head)];
+  items.forEach((item, i) => {
+    if (i > 0) chunks.push(separator);
+    chunks.push(item);
+  });
+  chunks.push(Buffer.from(tail));
+  return chunks;
+}
+
 /** A copy of a file for a caller to keep (a spread would decode a file given in pieces, and drop them). */
 export function copyOutput(file: OutputFile): OutputFile {
   return file.chunks ? outputFromChunks(file.path, file.chunks) : { ...file };
