@@ -32,7 +32,7 @@ const sizes = values.sizes.split(',').map(Number);
 const runs = Math.max(1, Number(values.runs));
 
 // agentc runs through its real CLI, so lib/ must be current.
-if (!values['skip-build']) buildLib('lib/cli/bin.js');
+if (!values['skip-build']) buildLib('lib/bundle/agents.js');
 const agentsBin = path.join(repo, 'bin/agents.js');
 const help = spawnSync(process.execPath, [agentsBin, 'build', '--help'], { encoding: 'utf8' });
 const helpText = `${help.stdout}${help.stderr}`;

@@ -1,2 +1,3 @@
 #!/usr/bin/env node
-import '../lib/cli/bin.js';
+// lib/cli/bin.js bundled (scripts/bundle-cli.mjs): Node loads a few modules instead of ~360.
+import '../lib/bundle/agents.js';

@@ -20,6 +20,7 @@ import type { AgentDraft, AnalyzedFile } from './pipeline/analyze.js';
 import { compareCodeUnits } from './util/text.js';
 
 // Loaded on first use: an up-to-date build makes no VFile unless a caller asks for `files`.
+// The CLI's bundle drops the next line to bundle these requires (scripts/bundle-cli.mjs).
 const require = createRequire(import.meta.url);
 let VFile: typeof VFileType | undefined;
 const vfile = (): typeof VFileType => (VFile ??= (require('vfile') as typeof import('vfile')).VFile);

@@ -27,6 +27,10 @@ it('installs from its tarball and runs `npx agents build`', { timeout: 240_000 }
   );
   const output = execFileSync('npx', ['--no-install', 'agents', 'build'], { cwd: project, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   expect(output).toBe('');
+  // The command is the bundle of lib/cli (scripts/bundle-cli.mjs), which has the version built in.
+  const { version } = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+  expect(execFileSync('npx', ['--no-install', 'agents', '--version'], { cwd: project, encoding: 'utf8' }).trim()).toBe(version);
+  expect(readFileSync(path.join(project, 'node_modules/agentc/bin/agents.js'), 'utf8')).toContain("import '../lib/bundle/agents.js';");
   const agent = JSON.parse(readFileSync(path.join(project, 'dist/agents/helper.json'), 'utf8'));
   expect(agent.description).toBe('Helps: with everything');
   expect(agent.model).toEqual({ requested: 'opus', resolved: 'claude-opus-4-1' });

@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import type { Point, Report } from '../diagnostics.js';
 
 // Loaded on first use, so commands that parse nothing (--help, a bad config) start fast.
+// The CLI's bundle drops the next line to bundle these requires (scripts/bundle-cli.mjs).
 const require = createRequire(import.meta.url);
 let processor: { parse(text: string): Root } | undefined;
 function markdownProcessor(): { parse(text: string): Root } {
