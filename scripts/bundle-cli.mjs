@@ -56,7 +56,7 @@ await build({
       name: 'agentc-version',
       setup(build) {
         const file = path.join(lib, 'version.js');
-        build.onLoad({ filter: new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }, () => ({ contents: `export const VERSION = ${JSON.stringify(version)};\n`, loader: 'js' }));
+        build.onLoad({ filter: /version\.js$/ }, (args) => (args.path === file ? { contents: `export const VERSION = ${JSON.stringify(version)};\n`, loader: 'js' } : undefined));
       },
     },
   ],
