@@ -23,7 +23,8 @@ export interface BuildResult extends CompileResult {
   check?: OutputDiff & { upToDate: boolean };
   /**
    * The text of a source line a diagnostic points at, when known without reading the file:
-   * an up-to-date build keeps the lines of its errors and warnings (reporters' code frames).
+   * an up-to-date build keeps the lines of its errors and warnings, and a one-shot build that
+   * let its sources' texts go the lines of its messages (reporters' code frames).
    */
   sourceLine?: (file: string, line: number) => string | undefined;
 }

@@ -11,6 +11,7 @@ import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
+import type { VFile } from 'vfile';
 import type { BuildResult } from './build.js';
 import { readRecord, removeRecord, stampSourceFolders, writeRecord, type BuildRecord, type SourceStamp } from './build-record.js';
 import { agentsInOutDir, findUpToDate, recordOf, type RecordKey } from './up-to-date.js';
@@ -22,7 +23,7 @@ import type { Agent } from './ir.js';
 import type { AnalyzedFile } from './pipeline/analyze.js';
 import type { HeadParse } from './pipeline/parse.js';
 import { discover, searchedFolders, searchRoots, type SourcePath } from './pipeline/discover.js';
-import { compareCodeUnits } from './util/text.js';
+import { compareCodeUnits, lineAt } from './util/text.js';
 import { VERSION } from './version.js';
 import type { CompileResult } from './compile.js';
 import type { EarlyOutput } from './early-output.js';
@@ -34,6 +35,7 @@ import { defineLazy } from './util/memo.js';
 import { mapLimit } from './util/map-limit.js';
 import { FolderWatcher } from './watch/folder-watcher.js';
 import { startReadAhead, type ReadAhead } from './read-ahead.js';
+import { ReleasedSources } from './released-sources.js';
 
 export interface BuilderOptions extends LoadConfigOptions {
   /** A config already loaded; config files are then not watched or reloaded. */
@@ -80,7 +82,9 @@ export interface BuildSummary {
    * True when outDir already held exactly this build's output. A `build()` whose sources,
    * config and outDir are as its build record says finds this without parsing or emitting
    * anything (see ./build-record.ts); `result.agents` and `result.output` are then read from
-   * the cache and outDir only when first accessed.
+   * the cache and outDir only when first accessed. (A `build()` that writes lets each source's
+   * text go once its agent's files are written: its `result.agents` and `result.files` read
+   * the sources back when first accessed, see ./released-sources.ts.)
    */
   upToDate: boolean;
   result: BuildResult;
@@ -150,15 +154,17 @@ let compiler:
       compileAnalyzedTo: typeof import('./compile.js').compileAnalyzedTo;
       IncrementalEmit: typeof import('./targets/incremental.js').IncrementalEmit;
       EarlyOutput: typeof import('./early-output.js').EarlyOutput;
+      sharedFilesReadPrompts: typeof import('./targets/index.js').sharedFilesReadPrompts;
     }>
   | undefined;
 function loadCompiler() {
-  compiler ??= Promise.all([import('./pipeline/analyze.js'), import('./compile.js'), import('./targets/incremental.js'), import('./early-output.js')]).then(([analyze, compile, incremental, early]) => ({
+  compiler ??= Promise.all([import('./pipeline/analyze.js'), import('./compile.js'), import('./targets/incremental.js'), import('./early-output.js'), import('./targets/index.js')]).then(([analyze, compile, incremental, early, targets]) => ({
     analyzeFile: analyze.analyzeFile,
     compileAnalyzedWith: compile.compileAnalyzedWith,
     compileAnalyzedTo: compile.compileAnalyzedTo,
     IncrementalEmit: incremental.IncrementalEmit,
     EarlyOutput: early.EarlyOutput,
+    sharedFilesReadPrompts: targets.sharedFilesReadPrompts,
   }));
   return compiler;
 }
@@ -202,6 +208,8 @@ class IncrementalBuilder implements Builder {
   private storedLoaded = true;
   /** Each entry's VFile, made once and reused by every build (see restore). */
   private restoredFiles = new WeakMap<CacheEntry, { analyzed: AnalyzedFile; messages: number }>();
+  /** The agents and files of a result that gives them back on demand (see ReleasedSources), as the build made them. */
+  private madeOf = new WeakMap<BuildResult, Pick<BuildResult, 'agents' | 'files'>>();
   /** Size and mtime of each source as it was when last hashed (for the build record). */
   private sourceStats = new Map<string, [number, number]>();
   /**
@@ -343,8 +351,12 @@ class IncrementalBuilder implements Builder {
   private saveRecord(summary: BuildSummary, startedAt: number): void {
     if (!this.useCache || summary.errors > 0) return;
     const cacheFolder = this.cacheFile();
+    // As the build made them: reading a result's `agents` or `files` may read every source back.
+    const made = this.madeOf.get(summary.result);
+    const { config, outDir, write, diagnostics, errorCount, warningCount, sourceLine } = summary.result;
+    const result = made ? ({ config, outDir, write, diagnostics, errorCount, warningCount, sourceLine, ...made } as BuildResult) : summary.result;
     const sources: SourceStamp[] = [];
-    for (const file of summary.result.files) {
+    for (const file of result.files) {
       const entry = this.entries.get(file.path);
       const stat = this.sourceStats.get(file.path);
       // A source that was not read as bytes (unreadable, too large) cannot be vouched for.
@@ -354,7 +366,7 @@ class IncrementalBuilder implements Builder {
     try {
       // Stamped after the build: a folder changed since startedAt is too fresh to trust anyway.
       const sourceFolders = stampSourceFolders(summary.result.config.root, searchedFolders(summary.result.config)) ?? [];
-      const record = recordOf(summary.result, { cacheFolder, version: this.version, configHash: this.configHash, startedAt, sources, sourceFolders });
+      const record = recordOf(result, { cacheFolder, version: this.version, configHash: this.configHash, startedAt, sources, sourceFolders });
       // No record (a path with a newline): the next build is a normal, cached one.
       if (record) writeRecord(cacheFolder, record);
     } catch (error) {
@@ -497,7 +509,7 @@ class IncrementalBuilder implements Builder {
     const config = this.currentConfig!;
     const started = performance.now();
     if (this.useCache) await this.loadStored();
-    const { compileAnalyzedWith, IncrementalEmit, EarlyOutput } = await loadCompiler();
+    const { compileAnalyzedWith, IncrementalEmit, EarlyOutput, sharedFilesReadPrompts } = await loadCompiler();
     const id = ++this.buildCount;
     this.emit('build:start', { id, reason, changed });
 
@@ -520,11 +532,27 @@ class IncrementalBuilder implements Builder {
     // reading them back: at 10,000 agents, comparing 60,000 files byte by byte after a
     // one-agent edit was a quarter of that build.
     const keptAgents = writing && plan.stream && plan.record ? agentsInOutDir(this.recordKey(), plan.record) : undefined;
-    const early = writing && plan.stream ? new EarlyOutput({ count: this.sources.length, outDir, config, known: (agent) => keptAgents?.get(agent.name) === agent.hash }) : undefined;
+    const analyzed = new Array<AnalyzedFile>(this.sources.length);
+    // Each source's text is let go once its agent's files are written, unless the shared files
+    // still need the prompts (see released-sources.ts); watch mode keeps every text for the next edit.
+    const released = writing && plan.stream && !sharedFilesReadPrompts(config) ? new ReleasedSources() : undefined;
+    const early =
+      writing && plan.stream
+        ? new EarlyOutput({
+            count: this.sources.length,
+            outDir,
+            config,
+            known: (agent) => keptAgents?.get(agent.name) === agent.hash,
+            emitted: (index, agent) => {
+              const source = this.sources[index]!;
+              const entry = this.entries.get(source.path);
+              if (released && entry) released.release(entry, analyzed[index]!, agent, source.absolutePath);
+            },
+          })
+        : undefined;
     const analyzedPaths: string[] = [];
     let cached = 0;
     // Known, clean sources are restored at once; only the others are read (10,000 promises per edit cost more than the edit).
-    const analyzed = new Array<AnalyzedFile>(this.sources.length);
     const toRead: number[] = [];
     const restored: number[] = [];
     this.sources.forEach((source, index) => {
@@ -583,6 +611,20 @@ class IncrementalBuilder implements Builder {
     // `output` is made only when read: at 10k agents, sorting 60,000 files per edit for nobody.
     const result = { agents, files, diagnostics, errorCount, warningCount, config, outDir } as BuildResult;
     defineLazy(result, 'output', () => compiled.output);
+    if (released && released.size > 0) {
+      // Given back from the sources when asked for; the build itself goes on with what it made.
+      defineLazy(result, 'agents', () => (released.restore(true), agents));
+      defineLazy(result, 'files', () => (released.restore(false), files));
+      // A source not let go (one with an error stops writing early) still has its text.
+      let byPath: Map<string, VFile> | undefined;
+      result.sourceLine = (file, line) => {
+        const kept = released.sourceLine(file, line);
+        if (kept !== undefined) return kept;
+        const value = (byPath ??= new Map(files.map((f) => [f.path, f]))).get(file)?.value;
+        return typeof value === 'string' ? lineAt(value, line) : undefined;
+      };
+      this.madeOf.set(result, { agents, files });
+    }
     let written: string[] = [];
     let removed: string[] = [];
     let wroteOutput = false;
@@ -750,7 +792,11 @@ class IncrementalBuilder implements Builder {
     }
     const sha256 = hashed ?? createHash('sha256').update(bytes).digest('hex');
     const known = this.entries.get(source.path);
-    if (known && known.sha256 === sha256) return { entry: known, parsed: false };
+    if (known && known.sha256 === sha256) {
+      // An entry a one-shot build let go of its text gets it back from these bytes (released-sources.ts).
+      const entry = known.promptLength === undefined ? known : withText(known, textOf(bytes));
+      if (entry) return { entry, parsed: false };
+    }
     const stored = this.stored.get(source.path);
     if (stored && stored.sha256 === sha256) {
       this.stored.delete(source.path);

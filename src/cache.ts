@@ -48,7 +48,10 @@ export interface CacheEntry {
   agent: AgentDraft | undefined;
   /** The decoded text (in memory only, never persisted): reporters show code frames from it. */
   value?: string;
-  /** Loaded from a shard whose agent has no prompt: this many code units end the text (see withPrompt). */
+  /**
+   * Loaded from a shard whose agent has no prompt, or let go of its text once a one-shot build
+   * wrote its files (released-sources.ts): this many code units end the text (see withText).
+   */
   promptLength?: number;
 }
 
@@ -188,11 +191,15 @@ interface ShardShape {
 function storedAgent(entry: CacheEntry): [AgentDraft | null, number] {
   const agent = entry.agent;
   if (!agent) return [null, -1];
-  if (entry.value !== undefined && entry.value.endsWith(agent.prompt)) {
-    const { prompt, ...rest } = agent;
-    return [rest as AgentDraft, prompt.length];
-  }
+  // Let go of its text by a one-shot build (released-sources.ts): its prompt may be '' by now.
+  if (entry.promptLength !== undefined) return [withoutPrompt(agent), entry.promptLength];
+  if (entry.value !== undefined && entry.value.endsWith(agent.prompt)) return [withoutPrompt(agent), agent.prompt.length];
   return [agent, -1];
+}
+
+function withoutPrompt(agent: AgentDraft): AgentDraft {
+  const { prompt: _prompt, ...rest } = agent;
+  return rest as AgentDraft;
 }
 
 /**
@@ -212,6 +219,8 @@ export function withText(entry: CacheEntry, text: string | undefined): CacheEntr
 function restoreKeyOrder(agent: AgentDraft, prompt: string): AgentDraft {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(agent)) {
+    // An entry a one-shot build let go of its text still has its (emptied) prompt key.
+    if (key === 'prompt') continue;
     out[key] = value;
     if (key === 'examples') out.prompt = prompt;
   }

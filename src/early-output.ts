@@ -29,6 +29,8 @@ export interface EarlyOutputOptions {
   config: ResolvedConfig;
   /** Whether outDir holds this agent's files as the last build wrote them (see OutputWriter.add `known`). */
   known?: (agent: Agent) => boolean;
+  /** The agent of the source at `index` had its files handed to the writer (the builder may let its text go). */
+  emitted?: (index: number, agent: Agent) => void;
 }
 
 export class EarlyOutput {
@@ -55,8 +57,8 @@ export class EarlyOutput {
     await this.opened;
     while (!this.stopped && this.waiting[this.next]) {
       const entry = this.waiting[this.next]!;
-      this.waiting[this.next++] = undefined;
-      this.take(entry);
+      this.waiting[this.next] = undefined;
+      this.take(this.next++, entry);
     }
   }
 
@@ -68,7 +70,7 @@ export class EarlyOutput {
     return this.output;
   }
 
-  private take(entry: AnalyzedFile): void {
+  private take(index: number, entry: AnalyzedFile): void {
     if (countErrors([entry.file]) > 0) {
       this.stopped = true;
       return;
@@ -78,7 +80,9 @@ export class EarlyOutput {
     if (this.names.has(key)) return;
     this.names.add(key);
     try {
-      this.output!.stream.agent(withHash(entry.agent), reportOnFile(entry.file, this.options.config));
+      const agent = withHash(entry.agent);
+      this.output!.stream.agent(agent, reportOnFile(entry.file, this.options.config));
+      this.options.emitted?.(index, agent);
     } catch (error) {
       this.error = error;
       this.stopped = true;

@@ -159,13 +159,14 @@ export function recordOf(result: BuildResult, facts: { cacheFolder: string; vers
 const MAX_RECORDED_LINE = 2000;
 
 /** The lines the build's errors and warnings point at (see BuildRecord.lines). */
-function linesOf(result: Pick<BuildResult, 'files' | 'diagnostics'>): BuildRecord['lines'] {
+function linesOf(result: Pick<BuildResult, 'files' | 'diagnostics' | 'sourceLine'>): BuildRecord['lines'] {
   const shown = result.diagnostics.filter((d) => d.severity !== 'info' && d.line !== null);
   const texts = new Map(result.files.map((file) => [file.path, file.value]));
   const lines: BuildRecord['lines'] = {};
   for (const d of shown) {
     const value = texts.get(d.file);
-    const text = typeof value === 'string' ? lineAt(value, d.line!) : undefined;
+    // A source a one-shot build let go of has no text here; the result knows its lines.
+    const text = typeof value === 'string' ? lineAt(value, d.line!) : result.sourceLine?.(d.file, d.line!);
     if (text !== undefined && text.length <= MAX_RECORDED_LINE) (lines[d.file] ??= {})[d.line!] = text;
   }
   return lines;

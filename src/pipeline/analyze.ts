@@ -7,7 +7,7 @@ import type { VFile } from 'vfile';
 import type { ResolvedConfig } from '../config/schema.js';
 import { reporterFor, type Report } from '../diagnostics.js';
 import type { Agent } from '../ir.js';
-import { createLocator, type Locator } from '../util/text.js';
+import { createLocator, detachStrings, type Locator } from '../util/text.js';
 import { readFrontmatter, type Frontmatter } from './frontmatter/index.js';
 import type { YamlTokens } from './frontmatter/cst.js';
 import { setOwn } from './frontmatter/types.js';
@@ -70,7 +70,7 @@ export function analyzeText(file: VFile, text: string, sha256: string, config: P
     if (at) setOwn(positions, key, at.start);
   }
   const { name, description, model: _written, ...optional } = fields;
-  return {
+  const draft: AgentDraft = {
     name,
     description,
     summary: normalized.summary,
@@ -81,6 +81,9 @@ export function analyzeText(file: VFile, text: string, sha256: string, config: P
     extra: normalized.extra,
     source: { path: file.path, sha256, frontmatter: frontmatter.mode, positions },
   };
+  // Every string but the prompt (the end of the text) copied: then only the prompt keeps the
+  // file's text alive (see detachStrings). The prompt key stays in its place.
+  return { ...detachStrings({ ...draft, prompt: '' }), prompt: draft.prompt };
 }
 
 /**

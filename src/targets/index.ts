@@ -35,6 +35,17 @@ function sharedFilesOf(target: Target, perAgent: readonly Target[], agents: read
   return perAgent.includes(target) ? target.emitShared!(agents, context) : target.emit(agents, context);
 }
 
+/**
+ * Whether making the shared files (those of every agent at once) reads the agents' prompts: a
+ * target the config brings (its `emit` and `emitShared` may read anything), or the
+ * claude-agent-sdk modules without the ts target (they inline every prompt). The built-in
+ * shared files otherwise hold names and short fields only, so a one-shot build can let each
+ * source's text go once its agent's own files are written (released-sources.ts).
+ */
+export function sharedFilesReadPrompts(config: Pick<ResolvedConfig, 'targets'>): boolean {
+  return config.targets.some((target) => typeof target !== 'string') || (config.targets.includes('claude-agent-sdk') && !config.targets.includes('ts'));
+}
+
 /** What each target adds to package.json's `exports`. */
 export function targetExports(targets: readonly Target[], agents: readonly Agent[]): Record<string, PackageExport>[] {
   return targets.map((target) => target.exports?.(agents) ?? {});

@@ -41,3 +41,21 @@ export function lineAt(text: string, n: number): string | undefined {
   const end = text.indexOf('\n', start);
   return text.slice(start, end === -1 ? text.length : end);
 }
+
+/**
+ * `value` with every string in it (object keys aside) copied, so that none shares memory with
+ * the text it was cut from. V8 keeps a substring of 13 or more characters as a view into its
+ * parent (a "sliced string"), which keeps the whole parent alive: an agent's `name` read from
+ * its file would hold the file's text for as long as the agent, and a one-shot build lets the
+ * texts go once each agent's files are written (released-sources.ts). A concatenation that
+ * must be flattened before it is sliced leaves no reference to the original.
+ */
+export function detachStrings<T>(value: T): T {
+  if (typeof value === 'string') return (value.length < 13 ? value : (' ' + value).slice(1)) as T;
+  if (Array.isArray(value)) return value.map(detachStrings) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  // Defined, not assigned: a `__proto__` key stays an own data property (as setOwn keeps it).
+  for (const [key, item] of Object.entries(value)) Object.defineProperty(out, key, { value: detachStrings(item), enumerable: true, writable: true, configurable: true });
+  return out as T;
+}
