@@ -52,10 +52,14 @@ export function lineAt(text: string, n: number): string | undefined {
  */
 export function detachStrings<T>(value: T): T {
   if (typeof value === 'string') return (value.length < 13 ? value : (' ' + value).slice(1)) as T;
-  if (Array.isArray(value)) return value.map(detachStrings) as T;
   if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(detachStrings) as T;
   const out: Record<string, unknown> = {};
-  // Defined, not assigned: a `__proto__` key stays an own data property (as setOwn keeps it).
-  for (const [key, item] of Object.entries(value)) Object.defineProperty(out, key, { value: detachStrings(item), enumerable: true, writable: true, configurable: true });
+  for (const key of Object.keys(value)) {
+    const item = detachStrings((value as Record<string, unknown>)[key]);
+    // Defined, not assigned: a `__proto__` key stays an own data property (as setOwn keeps it).
+    if (key === '__proto__') Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else out[key] = item;
+  }
   return out as T;
 }
