@@ -105,6 +105,21 @@ export function textOf(bytes: Uint8Array): string | undefined {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/**
+ * The text of the source at absolutePath if its bytes still have this sha256 (hex), else
+ * undefined: what a result that reads its sources back on demand gives (up-to-date.ts,
+ * released-sources.ts), never a text the build did not read.
+ */
+export function textIfUnchanged(absolutePath: string, sha256: string): string | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(absolutePath);
+  } catch {
+    return undefined;
+  }
+  return createHash('sha256').update(bytes).digest('hex') === sha256 ? textOf(bytes) : undefined;
+}
+
 /** Hash of everything about the config that can change an analysis or an output. */
 export async function hashConfig(config: ResolvedConfig): Promise<string> {
   const { root, file, dependencies, ...values } = config;

@@ -12,10 +12,8 @@
  * read), and `sourceLine` answers from the kept lines or the one source. A source changed since
  * the build cannot give its prompt back: reading `agents` then throws, saying so.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { VFile } from 'vfile';
-import { textOf, type CacheEntry } from './cache.js';
+import { textIfUnchanged, type CacheEntry } from './cache.js';
 import type { Agent } from './ir.js';
 import type { AnalyzedFile } from './pipeline/analyze.js';
 import { detachStrings, lineAt } from './util/text.js';
@@ -98,13 +96,6 @@ export class ReleasedSources {
   }
 }
 
-/** The source's text if its bytes still have the sha256 the build read. */
 function readBack(released: Released): string | undefined {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(released.absolutePath);
-  } catch {
-    return undefined;
-  }
-  return createHash('sha256').update(bytes).digest('hex') === released.entry.sha256 ? textOf(bytes) : undefined;
+  return textIfUnchanged(released.absolutePath, released.entry.sha256);
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { BuildResult } from './build.js';
 import { decodeAgentHashes, decodeDiagnostics, decodeMessages, encodeAgentHashes, encodeMessages, encodeSources, hashAt, joinPaths, splitPaths, filesUnchanged, foldersUnchanged, RACY_WINDOW_MS, RECORD_FORMAT, sourceFoldersUnchanged, stampFiles, stampFolders, stampSourceFolders, writeRecord, type BuildRecord, type FolderStamp, type SourceStamp } from './build-record.js';
-import { loadCacheSync, restoreEntry, serializeMessages, shardFileName, SHARDS, textOf, withText } from './cache.js';
+import { loadCacheSync, restoreEntry, serializeMessages, shardFileName, SHARDS, textIfUnchanged, withText } from './cache.js';
 import type { ResolvedConfig } from './config/schema.js';
 import { compareDiagnostics, type Diagnostic } from './diagnostics.js';
 import type { Agent } from './ir.js';
@@ -89,9 +89,9 @@ export async function findUpToDate(key: RecordKey, found: BuildRecord | undefine
   } as unknown as BuildResult;
   defineLazy(result, 'files', () => {
     const messages = decodeMessages(record.messages);
-    return sources.map((source) => {
+    return sources.map((source, index) => {
       const file = restoreEntry({ path: source.path, sha256: '', messages: messages.get(source.path) ?? [], agent: undefined }).file;
-      lazyValue(file, source.absolutePath);
+      lazyValue(file, source.absolutePath, hashAt(record.sources.hashes, index));
       return file;
     });
   });
@@ -182,8 +182,8 @@ function diagnosticsOf(sources: readonly SourcePath[], byFile: ReadonlyMap<strin
   return all;
 }
 
-/** file.value becomes the source's text (as read at build time) on first access. */
-function lazyValue(file: VFile, absolutePath: string): void {
+/** file.value becomes the source's text (as read at build time: undefined if it changed since) on first access. */
+function lazyValue(file: VFile, absolutePath: string, sha256: string): void {
   let value: string | undefined;
   let read = false;
   Object.defineProperty(file, 'value', {
@@ -192,11 +192,7 @@ function lazyValue(file: VFile, absolutePath: string): void {
     get() {
       if (!read) {
         read = true;
-        try {
-          value = textOf(readFileSync(absolutePath));
-        } catch {
-          value = undefined;
-        }
+        value = textIfUnchanged(absolutePath, sha256);
       }
       return value;
     },
@@ -214,7 +210,7 @@ function agentsFromCache(cacheFolder: string, version: string, configHash: strin
   for (const source of sources) {
     const stored = loaded.entries.get(source.path);
     // The shard keeps no prompt: it is the end of the source's text.
-    const entry = stored && withText(stored, stored.promptLength === undefined ? undefined : textOf(readFileSync(source.absolutePath)));
+    const entry = stored && withText(stored, stored.promptLength === undefined ? undefined : textIfUnchanged(source.absolutePath, stored.sha256));
     if (!entry) throw new Error(`the analysis cache in ${cacheFolder} or ${source.path} changed after the build; build again`);
     if (entry.agent) agents.push(withHash(entry.agent));
   }

@@ -96,6 +96,21 @@ describe('build record', () => {
     expect(warm.summary.result.files.map((f) => f.value)).toEqual(first.summary.result.files.map((f) => f.value));
   });
 
+  it('an up-to-date result reads back only the sources as the build read them', async () => {
+    const root = await makeProject(FILES, ALL_TARGETS);
+    await buildOnce(root);
+    const warm = await buildOnce(root);
+    expect(warm.fromRecord).toBe(true);
+    // Edited after the build: its text and its agent's prompt are no longer the ones built.
+    await writeFile(path.join(root, 'agents/b.md'), agent('beta').replace('You are beta.', 'You are someone else.'));
+    expect(warm.summary.result.files.map((f) => [f.path, f.value])).toEqual([
+      ['agents/a.md', FILES['agents/a.md']],
+      ['agents/b.md', undefined],
+      ['agents/c.md', FILES['agents/c.md']],
+    ]);
+    expect(() => warm.summary.result.agents).toThrow(/agents\/b\.md changed after the build; build again/);
+  });
+
   it('the CLI prints the same report, code frames included, when up to date', async () => {
     const root = await makeProject({ ...FILES, 'agents/d.md': '---\nname: delta\ndescription: Helps\ntools: Read, Nope\n---\nYou are delta.\n' }, ALL_TARGETS);
     const cold = await cli(root, 'build');
