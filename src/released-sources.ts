@@ -4,8 +4,8 @@
  * strings), copied into V8's old generation as they aged: a cold 10k build's peak RSS went
  * ~345 -> ~257 MB and its wall time ~7% down (README, Performance). What the build still needs
  * of a source after that is the lines its messages point at (code frames), kept here; its
- * agent's prompt and its text are emptied (plain assignments: redefining them as accessors
- * turned the objects into dictionaries and kept most of the memory).
+ * agent's prompt and its text are emptied (plain assignments: with accessors instead, most of
+ * the memory stayed, probably because redefining a property makes the object a dictionary).
  *
  * The build's result gives them back on demand, as an up-to-date build's does: `agents` and
  * `files` read the sources again when first asked for (checked against the sha256 the build
