@@ -11,7 +11,6 @@ import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
-import type { VFile } from 'vfile';
 import type { BuildResult } from './build.js';
 import { readRecord, removeRecord, stampSourceFolders, writeRecord, type BuildRecord, type SourceStamp } from './build-record.js';
 import { agentsInOutDir, findUpToDate, recordOf, type RecordKey } from './up-to-date.js';
@@ -23,7 +22,7 @@ import type { Agent } from './ir.js';
 import type { AnalyzedFile } from './pipeline/analyze.js';
 import type { HeadParse } from './pipeline/parse.js';
 import { discover, searchedFolders, searchRoots, type SourcePath } from './pipeline/discover.js';
-import { compareCodeUnits, lineAt } from './util/text.js';
+import { compareCodeUnits } from './util/text.js';
 import { VERSION } from './version.js';
 import type { CompileResult } from './compile.js';
 import type { EarlyOutput } from './early-output.js';
@@ -611,20 +610,8 @@ class IncrementalBuilder implements Builder {
     // `output` is made only when read: at 10k agents, sorting 60,000 files per edit for nobody.
     const result = { agents, files, diagnostics, errorCount, warningCount, config, outDir } as BuildResult;
     defineLazy(result, 'output', () => compiled.output);
-    if (released && released.size > 0) {
-      // Given back from the sources when asked for; the build itself goes on with what it made.
-      defineLazy(result, 'agents', () => (released.restore(true), agents));
-      defineLazy(result, 'files', () => (released.restore(false), files));
-      // A source not let go (one with an error stops writing early) still has its text.
-      let byPath: Map<string, VFile> | undefined;
-      result.sourceLine = (file, line) => {
-        const kept = released.sourceLine(file, line);
-        if (kept !== undefined) return kept;
-        const value = (byPath ??= new Map(files.map((f) => [f.path, f]))).get(file)?.value;
-        return typeof value === 'string' ? lineAt(value, line) : undefined;
-      };
-      this.madeOf.set(result, { agents, files });
-    }
+    // The build itself goes on with what it made; the result reads the texts back when asked.
+    if (released?.giveBackThrough(result)) this.madeOf.set(result, { agents, files });
     let written: string[] = [];
     let removed: string[] = [];
     let wroteOutput = false;

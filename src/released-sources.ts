@@ -13,7 +13,9 @@
  * the build cannot give its prompt back: reading `agents` then throws, saying so.
  */
 import type { VFile } from 'vfile';
+import type { BuildResult } from './build.js';
 import { textIfUnchanged, type CacheEntry } from './cache.js';
+import { defineLazy } from './util/memo.js';
 import type { Agent } from './ir.js';
 import type { AnalyzedFile } from './pipeline/analyze.js';
 import { detachStrings, lineAt } from './util/text.js';
@@ -32,10 +34,6 @@ export class ReleasedSources {
   private readonly byPath = new Map<string, Released>();
   /** path -> line -> text, for the lines the sources' messages pointed at when let go. */
   private readonly lines = new Map<string, Map<number, string>>();
-
-  get size(): number {
-    return this.released.length;
-  }
 
   /**
    * Empties the prompt of `analyzed`'s agent (its draft, also `entry.agent`, and `agent`, the
@@ -70,7 +68,7 @@ export class ReleasedSources {
    * Gives every prompt and text back from the sources. `strict`: throw when a source's bytes
    * changed since the build (its agent would have no prompt); else that file keeps no text.
    */
-  restore(strict: boolean): void {
+  private restore(strict: boolean): void {
     for (const released of this.released) {
       if (released.restored) continue;
       const text = readBack(released);
@@ -85,8 +83,29 @@ export class ReleasedSources {
     }
   }
 
+  /**
+   * Makes the build's result give back what was let go: `agents` and `files` (the ones the
+   * build made, in it now) restored on first access, `sourceLine` for code frames. False, and
+   * the result as it was, when nothing was let go.
+   */
+  giveBackThrough(result: BuildResult): boolean {
+    if (this.released.length === 0) return false;
+    const { agents, files } = result;
+    defineLazy(result, 'agents', () => (this.restore(true), agents));
+    defineLazy(result, 'files', () => (this.restore(false), files));
+    // A source not let go (one with an error stops writing early) still has its text.
+    let byPath: Map<string, VFile> | undefined;
+    result.sourceLine = (path, line) => {
+      const kept = this.sourceLine(path, line);
+      if (kept !== undefined) return kept;
+      const value = (byPath ??= new Map(files.map((file) => [file.path, file]))).get(path)?.value;
+      return typeof value === 'string' ? lineAt(value, line) : undefined;
+    };
+    return true;
+  }
+
   /** A line of a source let go (undefined for any other source, or a line not there). */
-  sourceLine(path: string, line: number): string | undefined {
+  private sourceLine(path: string, line: number): string | undefined {
     const kept = this.lines.get(path)?.get(line);
     if (kept !== undefined) return kept;
     const released = this.byPath.get(path);

@@ -14,6 +14,7 @@
  * holding a second copy of every prompt; the short fields stay inline, as fresh mutable values.
  * Either way each definition has the same keys, in the same order, with the same values.
  */
+import type { ResolvedConfig } from '../config/schema.js';
 import { EFFORT_LEVELS, MEMORY_SCOPES, type Agent } from '../ir.js';
 import { GENERATED_HEADER, JS_EXT, jsValue, propertyKey, stringLiteral, unionType, type ModuleFormat } from './js.js';
 import { memoByIdentity } from '../util/memo.js';
@@ -186,11 +187,18 @@ function inlineModule(entries: readonly Uint8Array[], format: ModuleFormat): Uin
   return listChunks(`${before}{\n`, entries, ENTRY_SEPARATOR, `\n}${after}`);
 }
 
+/**
+ * Whether the modules hold every agent's description and prompt themselves: without the ts
+ * target there are no agent modules to read them from (a config lists built-in targets by name).
+ */
+export function sdkInlinesPrompts(config: Pick<ResolvedConfig, 'targets'>): boolean {
+  return !config.targets.includes('ts');
+}
+
 export const claudeAgentSdkTarget: Target = {
   name: 'claude-agent-sdk',
   emit(agents, context) {
-    // The agent modules exist only when the ts target runs (a config lists built-in targets by name).
-    const reference = context.config.targets.includes('ts');
+    const reference = !sdkInlinesPrompts(context.config);
     // jsValue's object layout, assembled from per-agent pieces.
     const entries = agents.map((agent, i) => {
       const rendered = renderedDefinition(agent);

@@ -1,7 +1,7 @@
 /** The built-in targets, and running the configured ones (plus dist/package.json). */
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Agent } from '../ir.js';
-import { claudeAgentSdkTarget } from './claude-agent-sdk.js';
+import { claudeAgentSdkTarget, sdkInlinesPrompts } from './claude-agent-sdk.js';
 import { claudeCodeTarget } from './claude-code.js';
 import { jsonTarget } from './json.js';
 import type { BuiltinTargetName } from './names.js';
@@ -43,7 +43,7 @@ function sharedFilesOf(target: Target, perAgent: readonly Target[], agents: read
  * source's text go once its agent's own files are written (released-sources.ts).
  */
 export function sharedFilesReadPrompts(config: Pick<ResolvedConfig, 'targets'>): boolean {
-  return config.targets.some((target) => typeof target !== 'string') || (config.targets.includes('claude-agent-sdk') && !config.targets.includes('ts'));
+  return config.targets.some((target) => typeof target !== 'string') || (config.targets.includes('claude-agent-sdk') && sdkInlinesPrompts(config));
 }
 
 /** What each target adds to package.json's `exports`. */
