@@ -11,7 +11,8 @@ import { createBuilder, type BuilderEventName } from '../src/builder.js';
 import { build } from '../src/build.js';
 import { compile } from '../src/compile.js';
 import { loadConfig } from '../src/config/load.js';
-import { createManifest, jsonTarget, toJson, withHash } from '../src/targets/json.js';
+import { createManifest, jsonTarget, manifestElementFromJson, manifestEntry, stampedJson, toJson, withHash } from '../src/targets/json.js';
+import { withoutRetaining } from '../src/util/memo.js';
 import { cleanupTempDirs, cli, configFor, copyInto, CORPUS, FIXTURES, makeProject, snapshotDir, tempDir } from './helpers/project.js';
 
 afterAll(cleanupTempDirs);
@@ -146,6 +147,18 @@ describe('createBuilder', () => {
       const files = jsonTarget.emit(agents, { config, report });
       expect(files.find((f) => f.path === 'manifest.json')!.contents === toJson(createManifest(agents))).toBe(true);
       for (const agent of agents) expect(files.find((f) => f.path === `agents/${agent.name}.json`)!.contents).toBe(toJson(agent));
+    }
+    // A one-shot build emits each agent's file first (its manifest element is then made from the
+    // record's text, not stringified again), and the manifest after: the same bytes.
+    const fresh = result.agents.map((agent) => ({ ...agent }));
+    const shared = withoutRetaining(() => {
+      for (const agent of fresh) jsonTarget.emitAgent!(agent, { config, report });
+      return jsonTarget.emitShared!(fresh, { config, report });
+    });
+    expect(shared.find((f) => f.path === 'manifest.json')!.contents === toJson(createManifest(fresh))).toBe(true);
+    for (const agent of fresh) {
+      const element = JSON.stringify({ agents: [manifestEntry(agent)] }, null, 2).slice('{\n  "agents": [\n'.length, -'\n  ]\n}'.length);
+      expect(manifestElementFromJson(stampedJson(agent), agent.name)).toBe(element);
     }
     // The same draft gives the same stamped agent (what makes the memo hit), a copy a new one.
     const draft = { ...result.agents[0]! } as Parameters<typeof withHash>[0];

@@ -19,7 +19,7 @@ import { EFFORT_LEVELS, MEMORY_SCOPES, type Agent } from '../ir.js';
 import { GENERATED_HEADER, JS_EXT, jsValue, propertyKey, stringLiteral, unionType, type ModuleFormat } from './js.js';
 import { memoByIdentity } from '../util/memo.js';
 import { sameNames } from './same-names.js';
-import { cjsExports, dualExport } from './ts.js';
+import { agentPathLiteral, cjsExports, dualExport } from './ts.js';
 import { copyOutput, listChunks, outputFromChunks, type EmitContext, type OutputFile, type Target } from './types.js';
 
 /** The SDK's PermissionMode (0.3.x): Claude Code's `manual` is not one of them. */
@@ -39,21 +39,35 @@ export interface SdkAgentDefinition {
 
 /** One agent as an AgentDefinition, and the frontmatter fields that had to be left out. */
 export function toAgentDefinition(agent: Agent): { definition: SdkAgentDefinition; dropped: string[] } {
-  // Only the mapped fields go through the JSON round trip (the prompt needs none).
-  const picked: Record<string, unknown> = {};
-  for (const field of MAPPED) picked[field] = agent[field];
-  for (const field of UNMAPPED) picked[field] = agent[field];
-  const data = JSON.parse(JSON.stringify(picked)) as Record<string, unknown>;
   const definition: SdkAgentDefinition = { description: agent.description, prompt: agent.prompt, model: agent.model.resolved };
   const dropped: string[] = [];
   for (const field of MAPPED) {
-    if (data[field] === undefined) continue;
-    if (field === 'permissionMode' && !(SDK_PERMISSION_MODES as readonly unknown[]).includes(data[field])) dropped.push(field);
-    else definition[field] = data[field];
+    const value = agent[field];
+    if (value === undefined) continue;
+    if (field === 'permissionMode' && !(SDK_PERMISSION_MODES as readonly unknown[]).includes(value)) dropped.push(field);
+    // A fresh copy: the caller may change the definition, never the agent.
+    else definition[field] = copyJson(value);
   }
-  for (const field of UNMAPPED) if (data[field] !== undefined) dropped.push(field);
+  for (const field of UNMAPPED) if (agent[field] !== undefined) dropped.push(field);
   dropped.push(...Object.keys(agent.extra));
   return { definition, dropped };
+}
+
+/**
+ * A deep copy of JSON data (what an agent's fields hold: json-data.ts rejects anything else),
+ * as JSON.parse(JSON.stringify(value)) gives it, without the text in between.
+ */
+function copyJson(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return Object.is(value, -0) ? 0 : value;
+  if (Array.isArray(value)) return value.map(copyJson);
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = copyJson((value as Record<string, unknown>)[key]);
+    // A `__proto__` key is data here, as JSON.parse makes it.
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else if (item !== undefined) copy[key] = item;
+  }
+  return copy;
 }
 
 function reportDropped(agent: Agent, dropped: readonly string[], context: EmitContext): void {
@@ -85,16 +99,11 @@ export function sdkModule(imports: string, value: string, format: ModuleFormat):
   return format === 'esm' ? `${body}var stdin_default = agents;\nexport {\n  agents,\n  stdin_default as default\n};\n` : `${body}${cjsExports({ agents: 'agents', default: 'agents' })}`;
 }
 
-/** How a module binds agent i's record from its ts module: an import in ESM, a require in CommonJS. */
-function agentImport(name: string, binding: string, format: ModuleFormat): string {
-  const file = stringLiteral(`./agents/${name}${JS_EXT[format].js}`);
-  return format === 'esm' ? `import { agent as ${binding} } from ${file};\n` : `const ${binding} = require(${file}).agent;\n`;
-}
-
-function sdkDeclaration(names: readonly string[]): string {
+/** The declarations, from the names' literals (stringLiteral of each). */
+function sdkDeclaration(nameLiterals: readonly string[]): string {
   return `${GENERATED_HEADER}
 /** The name of every agent: a union of literals. */
-export type AgentName = ${unionType(names)};
+export type AgentName = ${nameLiterals.length === 0 ? 'never' : nameLiterals.join(' | ')};
 
 /** An MCP server for one agent: its name, or an inline \`{ name: config }\` as the SDK takes it. */
 export type AgentMcpServerSpec = string | Record<string, any>;
@@ -144,18 +153,23 @@ const renderedDefinition = memoByIdentity((agent: Agent) => {
     // As UTF-8: the modules are written from these pieces (see emit), never as one string.
     inlineEntry: () => (inline ??= Buffer.from(`  ${key}: ${jsValue(definition, { freeze: false, indent: '  ' })}`)),
     referencedEntry(index: number): string {
-      referenced ??= (() => {
-        // jsValue's layout for a non-empty object, one property per line.
-        const lines = Object.entries(definition)
-          .filter(([, value]) => value !== undefined)
-          .map(([name, value]) => `    ${propertyKey(name)}: ${REFERENCED.has(name) ? `${BINDING}.${name}` : jsValue(value, { freeze: false, indent: '    ' })}`);
-        return `{\n${lines.join(',\n')}\n  }`.split(BINDING);
-      })();
+      referenced ??= referencedParts(definition);
       if (last?.index !== index) last = { index, text: `  ${key}: ${referenced.join(`a${index}`)}` };
       return last.text;
     },
   };
 });
+
+/** jsValue's layout of the definition (one property per line) with BINDING where the agent's binding goes. */
+function referencedParts(definition: SdkAgentDefinition): string[] {
+  let text = '{';
+  for (const name of Object.keys(definition)) {
+    const value = definition[name];
+    if (value === undefined) continue;
+    text += `${text === '{' ? '\n' : ',\n'}    ${propertyKey(name)}: ${REFERENCED.has(name) ? `${BINDING}.${name}` : jsValue(value, { freeze: false, indent: '    ' })}`;
+  }
+  return `${text}\n  }`.split(BINDING);
+}
 
 /**
  * What depends only on the agents' names, in order (the declaration, and each format's imports
@@ -164,8 +178,18 @@ const renderedDefinition = memoByIdentity((agent: Agent) => {
 let lastNames: { agents: readonly Agent[]; declaration: string; imports: Record<ModuleFormat, string> } | undefined;
 function byNames(agents: readonly Agent[]): NonNullable<typeof lastNames> {
   if (lastNames && sameNames(lastNames.agents, agents)) return lastNames;
-  const imports = (format: ModuleFormat) => agents.map((agent, i) => agentImport(agent.name, `a${i}`, format)).join('');
-  lastNames = { agents, declaration: sdkDeclaration(agents.map((agent) => agent.name)), imports: { esm: imports('esm'), cjs: imports('cjs') } };
+  const literals = agents.map((agent) => stringLiteral(agent.name));
+  // How each format binds agent i's record from its ts module: an import in ESM, a require in CommonJS.
+  const imports = (format: ModuleFormat) => {
+    const lines: string[] = [];
+    for (let i = 0; i < literals.length; i++) {
+      const file = agentPathLiteral(literals[i]!, JS_EXT[format].js);
+      lines.push(format === 'esm' ? `import { agent as a${i} } from ${file};\n` : `const a${i} = require(${file}).agent;\n`);
+    }
+    // join(): one flat string (see ts.ts indexModuleOf).
+    return lines.join('');
+  };
+  lastNames = { agents, declaration: sdkDeclaration(literals), imports: { esm: imports('esm'), cjs: imports('cjs') } };
   return lastNames;
 }
 

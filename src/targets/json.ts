@@ -34,15 +34,52 @@ export function manifestEntry(agent: Agent): ManifestEntry {
 export const agentJson = memoByIdentity(stampedJson);
 
 /**
- * toJson(manifestEntry(agent)) indented as an element of the manifest's `agents`, as UTF-8,
- * memoized per agent: an edit costs one agent's bytes, not the whole manifest's text.
+ * toJson(manifestEntry(agent)) indented as an element of the manifest's `agents`, as UTF-8, kept
+ * per agent (in a one-shot build too: a few KB each, made while the agent's JSON text is at
+ * hand, see emitAgent). An edit costs one agent's bytes, not the whole manifest's text.
  */
-const manifestElement = memoByIdentity((agent: Agent) => {
+const manifestElements = new WeakMap<Agent, Uint8Array>();
+function manifestElement(agent: Agent): Uint8Array {
+  let element = manifestElements.get(agent);
+  if (!element) {
+    element = Buffer.from(manifestElementText(agent));
+    manifestElements.set(agent, element);
+  }
+  return element;
+}
+
+function manifestElementText(agent: Agent): string {
   // JSON.stringify indents the entry as an element of `agents` itself, when it is one:
   // cheaper than re-indenting every line of its text.
   const text = JSON.stringify({ agents: [manifestEntry(agent)] }, null, 2);
-  return Buffer.from(text.slice(ELEMENT_START.length, text.length - ELEMENT_END.length));
-});
+  return text.slice(ELEMENT_START.length, text.length - ELEMENT_END.length);
+}
+
+/**
+ * manifestElementText from the agent's record text (agentJson), without stringifying the entry
+ * again: the record's lines but `name` and `prompt`, `name` and `file` first, each line four
+ * spaces deeper (JSON strings hold no raw line break, so every \n is a line of the layout, and
+ * a top-level member is the one line at two spaces' indent). Undefined when the text is not
+ * laid out so (then the entry is stringified).
+ */
+export function manifestElementFromJson(json: string, name: string): string | undefined {
+  const nameLine = topLevelLine(json, '\n  "name": ');
+  const promptLine = topLevelLine(json, '\n  "prompt": ');
+  if (!nameLine || !promptLine || nameLine.start > promptLine.start) return undefined;
+  const rest = json.slice(1, nameLine.start) + json.slice(nameLine.end, promptLine.start) + json.slice(promptLine.end);
+  return `    {\n      "name": ${JSON.stringify(name)},\n      "file": ${JSON.stringify(agentFile(name))},${rest.replaceAll('\n', '\n    ')}`;
+}
+
+/** Where a top-level member's line is (from the line break before it), if it is not the last member. */
+function topLevelLine(json: string, start: string): { start: number; end: number } | undefined {
+  const at = json.indexOf(start);
+  if (at === -1) return undefined;
+  const end = json.indexOf('\n', at + 1);
+  // The last member has no comma to carry over; agentJson's last member is `hash`.
+  if (end === -1 || json.charCodeAt(end - 1) !== 0x2c) return undefined;
+  return { start: at, end };
+}
+
 const ELEMENT_START = '{\n  "agents": [\n';
 const ELEMENT_END = '\n  ]\n}';
 const ELEMENT_SEPARATOR = Buffer.from(',\n');
@@ -98,6 +135,10 @@ export const jsonTarget: Target = {
     return [...jsonTarget.emitShared!(agents, context), ...agents.flatMap((agent) => jsonTarget.emitAgent!(agent, context))];
   },
   emitAgent(agent) {
+    if (!manifestElements.has(agent)) {
+      const element = manifestElementFromJson(agentJson(agent), agent.name);
+      if (element !== undefined) manifestElements.set(agent, Buffer.from(element));
+    }
     return [{ path: agentFile(agent.name), contents: agentFileText(agent) }];
   },
   emitShared(agents) {

@@ -12,7 +12,7 @@
  * (agents/<name>.json), exactly.
  */
 import { EFFORT_LEVELS, ISOLATION_MODES, MEMORY_SCOPES, PERMISSION_MODES, type Agent } from '../ir.js';
-import { frozenJsFromJson, GENERATED_HEADER, JS_EXT, jsValue, literalType, stringLiteral, unionType, type ModuleFormat } from './js.js';
+import { frozenJsFromJson, GENERATED_HEADER, JS_EXT, literalType, stringLiteral, unionType, type ModuleFormat } from './js.js';
 import { agentJson } from './json.js';
 import type { OutputFile, PackageExport, Target } from './types.js';
 import { memoByIdentity } from '../util/memo.js';
@@ -82,14 +82,37 @@ function agentDeclaration(type: string, format: ModuleFormat): string {
  * in name order). test/targets/modules.test.ts holds both to esbuild's output.
  */
 export function indexModule(agents: readonly Agent[], format: ModuleFormat): string {
-  const binding = format === 'esm'
-    ? (agent: Agent, i: number) => `import { agent as a${i} } from ${stringLiteral(`./agents/${agent.name}${JS_EXT.esm.js}`)};\n`
-    : (agent: Agent, i: number) => `const a${i} = require(${stringLiteral(`./agents/${agent.name}${JS_EXT.cjs.js}`)}).agent;\n`;
-  const record = agents.map((agent, i) => `  ${agent.name === '__proto__' ? `[${stringLiteral(agent.name)}]` : stringLiteral(agent.name)}: a${i}`).join(',\n');
+  return indexModuleOf(agents.map((agent) => stringLiteral(agent.name)), format);
+}
+
+/**
+ * `"./agents/<name><ext>"` from the name's literal: JSON escapes character by character, so this
+ * is stringLiteral of the path without escaping the name a second time.
+ */
+export function agentPathLiteral(nameLiteral: string, ext: string): string {
+  return `"./agents/${nameLiteral.slice(1, -1)}${ext}"`;
+}
+
+// The index files of 10,000 agents are four texts of ~10,000 lines each, made once per build
+// with code V8 has not optimized yet: plain loops over the names' literals, made once for all
+// four, and lines joined with join() (one flat string; a `+=` chain is a tree of 30,000 pieces
+// that measuring or writing the text must flatten first).
+function indexModuleOf(literals: readonly string[], format: ModuleFormat): string {
+  const ext = JS_EXT[format].js;
+  const bindings: string[] = [];
+  const record: string[] = [];
+  const names: string[] = [];
+  for (let i = 0; i < literals.length; i++) {
+    const literal = literals[i]!;
+    const file = agentPathLiteral(literal, ext);
+    bindings.push(format === 'esm' ? `import { agent as a${i} } from ${file};\n` : `const a${i} = require(${file}).agent;\n`);
+    record.push(`  ${literal === '"__proto__"' ? `[${literal}]` : literal}: a${i}`);
+    names.push(`  ${literal}`);
+  }
   const body =
-    agents.map(binding).join('') +
-    `const agents = Object.freeze({${record ? `\n${record}\n` : ''}});\n` +
-    `const agentNames = ${jsValue(agents.map((agent) => agent.name), { freeze: true })};\n` +
+    bindings.join('') +
+    `const agents = Object.freeze({${record.length > 0 ? `\n${record.join(',\n')}\n` : ''}});\n` +
+    `const agentNames = /* @__PURE__ */ Object.freeze([${names.length > 0 ? `\n${names.join(',\n')}\n` : ''}]);\n` +
     'function isAgentName(name) {\n' +
     '  return typeof name === "string" && Object.hasOwn(agents, name);\n' +
     '}\n' +
@@ -165,20 +188,24 @@ export interface Agent {
 }
 `;
 
-function indexDeclaration(agents: readonly Agent[], format: ModuleFormat): string {
-  const names = agents.map((agent) => agent.name);
-  const imports = agents.map((agent, i) => `import type { agent as a${i} } from ${stringLiteral(`./agents/${agent.name}${JS_EXT[format].js}`)};\n`).join('');
-  const record = agents.map((agent, i) => `  readonly ${stringLiteral(agent.name)}: typeof a${i};\n`).join('');
-  return `${GENERATED_HEADER}${imports}${ENUMS}${AGENT_TYPE}
+function indexDeclaration(literals: readonly string[], format: ModuleFormat): string {
+  const ext = JS_EXT[format].js;
+  const imports: string[] = [];
+  const record: string[] = [];
+  for (let i = 0; i < literals.length; i++) {
+    imports.push(`import type { agent as a${i} } from ${agentPathLiteral(literals[i]!, ext)};\n`);
+    record.push(`  readonly ${literals[i]}: typeof a${i};\n`);
+  }
+  return `${GENERATED_HEADER}${imports.join('')}${ENUMS}${AGENT_TYPE}
 /** The name of every agent: a union of literals. */
-export type AgentName = ${unionType(names)};
+export type AgentName = ${literals.length === 0 ? 'never' : literals.join(' | ')};
 
 /** Every agent, keyed by name, each with its literal name, model and tools. */
 export interface Agents {
-${record}}
+${record.join('')}}
 
 export declare const agents: Agents;
-export declare const agentNames: readonly [${names.map(stringLiteral).join(', ')}];
+export declare const agentNames: readonly [${literals.join(', ')}];
 /** The agent of that name; throws a RangeError for any other string at run time. */
 export declare function getAgent<N extends AgentName>(name: N): Agents[N];
 export declare function isAgentName(name: unknown): name is AgentName;
@@ -201,9 +228,10 @@ const agentDeclarations = memoByIdentity((agent: Agent): Record<ModuleFormat, st
 let lastIndex: { agents: readonly Agent[]; files: OutputFile[] } | undefined;
 function indexFiles(agents: readonly Agent[]): OutputFile[] {
   if (!lastIndex || !sameNames(lastIndex.agents, agents)) {
+    const literals = agents.map((agent) => stringLiteral(agent.name));
     const files = FORMATS.flatMap((format) => [
-      { path: `index${JS_EXT[format].js}`, contents: GENERATED_HEADER + indexModule(agents, format) },
-      { path: `index${JS_EXT[format].dts}`, contents: indexDeclaration(agents, format) },
+      { path: `index${JS_EXT[format].js}`, contents: GENERATED_HEADER + indexModuleOf(literals, format) },
+      { path: `index${JS_EXT[format].dts}`, contents: indexDeclaration(literals, format) },
     ]);
     lastIndex = { agents, files };
   }

@@ -173,3 +173,24 @@ describe('claude-agent-sdk target', () => {
     expect(count).toBeGreaterThan(500);
   });
 });
+
+describe('toAgentDefinition', () => {
+  it('gives the values a JSON round trip of the agent gives, as copies the caller may change', async () => {
+    const built = await buildProject({ 'agents/full.md': FULL }, { targets: ['json'] });
+    const agent = built.agents[0]!;
+    const odd = { ...agent, mcpServers: [{ ['__proto__']: { a: -0 }, x: [-0, null, 'a'] }, 'plain'], maxTurns: 3 } as typeof agent;
+    Object.defineProperty(odd.mcpServers![0], '__proto__', { value: { a: -0 }, enumerable: true, writable: true, configurable: true });
+    const { definition } = toAgentDefinition(odd);
+    const { prompt: _p, description: _d, ...picked } = JSON.parse(JSON.stringify({ description: odd.description, prompt: odd.prompt, model: odd.model.resolved, tools: odd.tools, disallowedTools: odd.disallowedTools, permissionMode: odd.permissionMode, maxTurns: odd.maxTurns, skills: odd.skills, mcpServers: odd.mcpServers, memory: odd.memory, background: odd.background, effort: odd.effort, initialPrompt: odd.initialPrompt }));
+    const { prompt, description, ...rest } = definition;
+    expect(prompt).toBe(odd.prompt);
+    expect(description).toBe(odd.description);
+    expect(rest).toEqual(picked);
+    const server = (rest.mcpServers as Record<string, unknown>[])[0]!;
+    expect(Object.keys(server)).toEqual(['__proto__', 'x']);
+    expect(Object.is((server.x as unknown[])[0], 0)).toBe(true);
+    expect(Object.getPrototypeOf(server)).toBe(Object.prototype);
+    (rest.tools as string[]).push('Changed');
+    expect(odd.tools).not.toContain('Changed');
+  });
+});

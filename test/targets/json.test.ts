@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST_SCHEMA_VERSION, ManifestSchema, type Agent } from '../../src/ir.js';
-import { sha256, stampedJson, withHash } from '../../src/targets/json.js';
+import { manifestElementFromJson, manifestEntry, sha256, stampedJson, withHash } from '../../src/targets/json.js';
 import { cleanupTempDirs } from '../helpers/project.js';
 import { buildProject, type Built } from './helpers.js';
 
@@ -90,5 +90,44 @@ describe('stampedJson', () => {
       const { hash, ...unhashed } = agent;
       expect(hash).toBe(sha256(JSON.stringify(unhashed, null, 2)));
     }
+  });
+});
+
+describe('manifestElementFromJson', () => {
+  const element = (record: Record<string, unknown>) => {
+    const { name, prompt: _prompt, ...rest } = record;
+    return JSON.stringify({ agents: [{ name, file: `agents/${name as string}.json`, ...rest }] }, null, 2).slice('{\n  "agents": [\n'.length, -'\n  ]\n}'.length);
+  };
+  const record = {
+    name: 'odd "name" \\ \u2028',
+    description: 'Has a line\n  "prompt": "inside" and \u2029 and 漢字 😀',
+    summary: '',
+    examples: [{ user: 'u', assistant: 'a\n  "name": "x"' }],
+    prompt: 'Line one.\n  "hash": "no"\n',
+    model: { requested: 'inherit', resolved: 'claude-sonnet-4-5' },
+    tools: [],
+    extra: { prompt: 'nested', name: { deeper: [1, { prompt: 2 }] } },
+    source: { path: 'agents/a.md', sha256: 'x', frontmatter: 'yaml', positions: {} },
+    hash: 'h',
+  };
+
+  it('is the stringified manifest entry, for any strings in the record', () => {
+    expect(manifestElementFromJson(JSON.stringify(record, null, 2), record.name)).toBe(element(record));
+    // `name` after other members, and `prompt` first after it.
+    const { name, ...rest } = record;
+    const reordered = { description: rest.description, name, ...rest };
+    expect(manifestElementFromJson(JSON.stringify(reordered, null, 2), name)).toBe(element(reordered));
+    expect(manifestEntry(record as never).file).toBe(`agents/${name}.json`);
+  });
+
+  it('is undefined (the entry is stringified) when the text is not a record laid out so', () => {
+    const { prompt: _prompt, hash: _hash, ...others } = record;
+    expect(manifestElementFromJson(JSON.stringify({ ...others, prompt: 'p' }, null, 2), record.name)).toBeUndefined();
+    expect(manifestElementFromJson(JSON.stringify({ ...record, name: undefined }, null, 2), record.name)).toBeUndefined();
+    expect(manifestElementFromJson(JSON.stringify(record), record.name)).toBeUndefined();
+    const { prompt: _p, ...rest } = record;
+    const afterPrompt = { prompt: 'p', ...rest };
+    expect(Object.keys(afterPrompt).indexOf('prompt')).toBeLessThan(Object.keys(afterPrompt).indexOf('name'));
+    expect(manifestElementFromJson(JSON.stringify(afterPrompt, null, 2), record.name)).toBeUndefined();
   });
 });
