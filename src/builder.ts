@@ -6,7 +6,7 @@
  * fresh `build()` gives. It reports through typed events and returned results; it never
  * prints or exits (the CLI does).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -777,7 +777,7 @@ class IncrementalBuilder implements Builder {
       this.dirtyShards.add(shardOf(source.path));
       return { entry: entryOf(analyzed, ''), parsed: true };
     }
-    const sha256 = hashed ?? createHash('sha256').update(bytes).digest('hex');
+    const sha256 = hashed ?? hash('sha256', bytes, 'hex');
     const known = this.entries.get(source.path);
     if (known && known.sha256 === sha256) {
       // An entry a one-shot build let go of its text gets it back from these bytes (released-sources.ts).
@@ -996,7 +996,7 @@ class IncrementalBuilder implements Builder {
           const entry = this.entries.get(relative);
           let sha256 = '';
           try {
-            sha256 = createHash('sha256').update(await readFile(path.join(this.currentConfig.root, relative))).digest('hex');
+            sha256 = hash('sha256', await readFile(path.join(this.currentConfig.root, relative)), 'hex');
           } catch {
             sha256 = '';
           }

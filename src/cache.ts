@@ -7,7 +7,7 @@
  * config values plus the bytes of the config and every file it imports). Anything unreadable,
  * corrupt or from another version is ignored: the cache can make a build faster, never wrong.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, hash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -117,25 +117,25 @@ export function textIfUnchanged(absolutePath: string, sha256: string): string | 
   } catch {
     return undefined;
   }
-  return createHash('sha256').update(bytes).digest('hex') === sha256 ? textOf(bytes) : undefined;
+  return hash('sha256', bytes, 'hex') === sha256 ? textOf(bytes) : undefined;
 }
 
 /** Hash of everything about the config that can change an analysis or an output. */
 export async function hashConfig(config: ResolvedConfig): Promise<string> {
   const { root, file, dependencies, ...values } = config;
-  const hash = createHash('sha256');
-  hash.update(stableJson(values));
-  hash.update('\0');
-  hash.update(file ? path.relative(root, file) : '');
+  const digest = createHash('sha256');
+  digest.update(stableJson(values));
+  digest.update('\0');
+  digest.update(file ? path.relative(root, file) : '');
   for (const dependency of [...dependencies].sort(compareCodeUnits)) {
-    hash.update(`\0${path.relative(root, dependency)}\0`);
+    digest.update(`\0${path.relative(root, dependency)}\0`);
     try {
-      hash.update(await readFile(dependency));
+      digest.update(await readFile(dependency));
     } catch {
-      hash.update('\0missing');
+      digest.update('\0missing');
     }
   }
-  return hash.digest('hex');
+  return digest.digest('hex');
 }
 
 /** JSON with object keys sorted, so the same config always hashes the same. */
@@ -164,7 +164,7 @@ export function cacheFolderFor(cacheDir: string, config: Pick<ResolvedConfig, 'r
 export const SHARDS = 32;
 
 export function shardOf(relativePath: string): number {
-  return createHash('sha256').update(relativePath).digest()[0]! % SHARDS;
+  return hash('sha256', relativePath, 'buffer')[0]! % SHARDS;
 }
 
 /** The file name of one shard inside the cache folder. */

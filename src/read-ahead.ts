@@ -157,7 +157,7 @@ function remarkModules(): { unified: string; parse: string; frontmatter: string 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { statSync, openSync, readSync, closeSync } = require('node:fs');
-const { createHash } = require('node:crypto');
+const { hash } = require('node:crypto');
 const { shared, paths, maxFileBytes, ringBytes, remark } = workerData;
 // The processor of pipeline/parse.ts; without it (a module that does not load), no head is parsed here.
 let processor;
@@ -265,7 +265,7 @@ try {
     doubles[at / 8 + 1] = mtimeMs;
     words[at / 4 + 4] = head ? head.headEnd : -1;
     words[at / 4 + 5] = head ? head.rawLength : -1;
-    if (status === ${READ}) createHash('sha256').update(ring.subarray(at + ${HEADER_BYTES}, at + ${HEADER_BYTES} + size)).digest().copy(ring, at + ${SHA256_AT});
+    if (status === ${READ}) hash('sha256', ring.subarray(at + ${HEADER_BYTES}, at + ${HEADER_BYTES} + size), 'buffer').copy(ring, at + ${SHA256_AT});
     publish(at, status === ${READ} ? bytes : ${HEADER_BYTES});
   }
 } catch {}

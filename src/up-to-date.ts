@@ -4,7 +4,7 @@
  * or writing anything. What a caller may not need is read only on demand: `agents` from the
  * analysis cache, `output` from outDir, each file's text from disk (for code frames).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { VFile } from 'vfile';
@@ -57,7 +57,7 @@ export async function findUpToDate(key: RecordKey, found: BuildRecord | undefine
     } catch {
       return undefined;
     }
-    if (createHash('sha256').update(bytes).digest('hex') !== hashAt(record.sources.hashes, index)) return undefined;
+    if (hash('sha256', bytes, 'hex') !== hashAt(record.sources.hashes, index)) return undefined;
     // Same bytes: vouch for them with the stat seen now (taken before the read).
     sizes[index] = info.size;
     mtimes[index] = info.mtimeMs;

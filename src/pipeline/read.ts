@@ -3,7 +3,7 @@
  * Rejects what is not text (invalid UTF-8, NUL bytes) with a positioned error instead of
  * guessing, and never throws on file-system errors: they become diagnostics.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 // Sync reads on purpose: each promise-based read is four thread-pool round trips (open, fstat,
 // read, close); for thousands of small files those hops, not the disk, dominate the build.
 import { readFileSync, statSync } from 'node:fs';
@@ -56,7 +56,7 @@ export async function readSource(input: ReadInput): Promise<ReadSource> {
       return { file, sha256: '', text: undefined };
     }
   }
-  const sha256 = (input.bytes && input.sha256) || createHash('sha256').update(bytes).digest('hex');
+  const sha256 = (input.bytes && input.sha256) || hash('sha256', bytes, 'hex');
   if (bytes.length > input.maxFileBytes) {
     report('file/too-large', `File is ${bytes.length} bytes; the limit is ${input.maxFileBytes} (limits.maxFileBytes)`, FILE_START);
     return { file, sha256, text: undefined };

@@ -2,12 +2,13 @@
  * Agents' hashes, apart from the targets (no zod, no schemas): an up-to-date build restores
  * agents with them without loading the json target.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Agent } from '../ir.js';
 import type { AgentDraft } from '../pipeline/analyze.js';
 
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  // One-shot crypto.hash: no Hash object per call (10,000 records at 10k agents).
+  return hash('sha256', text, 'hex');
 }
 
 /**
