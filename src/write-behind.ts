@@ -19,10 +19,11 @@ import { Worker } from 'node:worker_threads';
 
 export interface WriteBehind {
   /**
-   * Queues a file to be written (its folder must exist); text is written as UTF-8. False, and
-   * nothing queued, for a file too large for the ring: the caller writes that one itself.
+   * Queues a file to be written (its folder must exist); text is written as UTF-8. A file too
+   * large for one record goes in parts, appended in order (the manifest, the SDK modules: the
+   * main thread then neither allocates their bytes nor waits for the kernel to take them).
    */
-  write(target: string, contents: string | readonly Uint8Array[]): boolean;
+  write(target: string, contents: string | readonly Uint8Array[]): void;
   /** Returns once every queued file is written; throws the first write's error. */
   flush(): void;
   /** Stops the worker (what is queued and not yet written is dropped). Safe to call twice. */
@@ -32,6 +33,8 @@ export interface WriteBehind {
 const RECORD_FILE = 1;
 /** The rest of the ring is padding; the next record is at offset 0. */
 const RECORD_WRAP = 2;
+/** The next part of the file of the record before it: appended. */
+const RECORD_APPEND = 3;
 const HEADER_BYTES = 12;
 
 // Control words (Int32Array over the first CONTROL_BYTES of the buffer).
@@ -50,7 +53,7 @@ const STOP = 1;
 const FAILED = 2;
 const STOPPED = 3;
 
-/** 4 MB: ~400 agent files in flight at most; a file over half of it is written by the caller itself. */
+/** 4 MB: ~400 agent files in flight at most; a file over half of it goes in parts. */
 export const DEFAULT_RING_BYTES = 4 << 20;
 /** A worker that finishes no record in this long while the producer waits is taken as gone. */
 const STALL_MS = 60_000;
@@ -128,42 +131,53 @@ export function startWriteBehind(ringBytes = DEFAULT_RING_BYTES): WriteBehind {
     if (Atomics.add(control, USED, bytes) === 0) Atomics.notify(control, USED);
   };
 
+  /** Queues one record of `kind`; false, and nothing queued, when it would take more than half the ring. */
+  const queue = (kind: number, target: string, contents: string | readonly Uint8Array[]): boolean => {
+    if (closed) throw new Error('the write-behind queue is closed');
+    if (Atomics.load(control, STATE) === FAILED) throw failure();
+    // Text is reserved by its largest UTF-8 size (3 bytes per UTF-16 unit) and encoded
+    // straight in: measuring it first (Buffer.byteLength) was a second pass over every file
+    // (36,000 writes through the ring alone: ~245 -> ~170 ms). Only text that may not fit is
+    // measured.
+    let pathBytes = target.length * 3;
+    let dataBytes = 0;
+    if (typeof contents === 'string') dataBytes = contents.length * 3;
+    else for (const chunk of contents) dataBytes += chunk.length;
+    let bytes = recordBytes(pathBytes, dataBytes);
+    if (bytes > ringBytes / 2) {
+      pathBytes = Buffer.byteLength(target);
+      if (typeof contents === 'string') dataBytes = Buffer.byteLength(contents);
+      bytes = recordBytes(pathBytes, dataBytes);
+    }
+    // At most half the ring: a record that must wrap then always finds room once the ring drains.
+    if (bytes > ringBytes / 2) return false;
+    const at = reserve(bytes);
+    pathBytes = ring.write(target, at + HEADER_BYTES, pathBytes, 'utf8');
+    const dataStart = at + HEADER_BYTES + pathBytes;
+    if (typeof contents === 'string') dataBytes = ring.write(contents, dataStart, dataBytes, 'utf8');
+    else {
+      let offset = dataStart;
+      for (const chunk of contents) {
+        ring.set(chunk, offset);
+        offset += chunk.length;
+      }
+    }
+    header[at / 4] = kind;
+    header[at / 4 + 1] = pathBytes;
+    header[at / 4 + 2] = dataBytes;
+    publish(recordBytes(pathBytes, dataBytes));
+    return true;
+  };
+
   return {
     write(target, contents) {
-      if (closed) throw new Error('the write-behind queue is closed');
-      if (Atomics.load(control, STATE) === FAILED) throw failure();
-      // Text is reserved by its largest UTF-8 size (3 bytes per UTF-16 unit) and encoded
-      // straight in: measuring it first (Buffer.byteLength) was a second pass over every file
-      // (36,000 writes through the ring alone: ~245 -> ~170 ms). Only text that may not fit is
-      // measured.
-      let pathBytes = target.length * 3;
-      let dataBytes = 0;
-      if (typeof contents === 'string') dataBytes = contents.length * 3;
-      else for (const chunk of contents) dataBytes += chunk.length;
-      let bytes = recordBytes(pathBytes, dataBytes);
-      if (bytes > ringBytes / 2) {
-        pathBytes = Buffer.byteLength(target);
-        if (typeof contents === 'string') dataBytes = Buffer.byteLength(contents);
-        bytes = recordBytes(pathBytes, dataBytes);
+      if (queue(RECORD_FILE, target, contents)) return;
+      // Too large for one record: in parts of at most a quarter of the ring (a record may take half).
+      let kind = RECORD_FILE;
+      for (const part of partsOf(contents, ringBytes / 4)) {
+        if (!queue(kind, target, part)) throw new Error(`write-behind: a part of ${target} does not fit the ring`);
+        kind = RECORD_APPEND;
       }
-      // At most half the ring: a record that must wrap then always finds room once the ring drains.
-      if (bytes > ringBytes / 2) return false;
-      const at = reserve(bytes);
-      pathBytes = ring.write(target, at + HEADER_BYTES, pathBytes, 'utf8');
-      const dataStart = at + HEADER_BYTES + pathBytes;
-      if (typeof contents === 'string') dataBytes = ring.write(contents, dataStart, dataBytes, 'utf8');
-      else {
-        let offset = dataStart;
-        for (const chunk of contents) {
-          ring.set(chunk, offset);
-          offset += chunk.length;
-        }
-      }
-      header[at / 4] = RECORD_FILE;
-      header[at / 4 + 1] = pathBytes;
-      header[at / 4 + 2] = dataBytes;
-      publish(recordBytes(pathBytes, dataBytes));
-      return true;
     },
     flush() {
       waitFor(() => Atomics.load(control, USED) === 0);
@@ -178,6 +192,41 @@ export function startWriteBehind(ringBytes = DEFAULT_RING_BYTES): WriteBehind {
       void worker.terminate();
     },
   };
+}
+
+/**
+ * A file's contents in parts of at most `limit` bytes of UTF-8: text by `limit / 3` code units
+ * (never cutting a surrogate pair, whose halves would each be written as U+FFFD), pieces by
+ * bytes (a piece larger than the rest of a part is cut).
+ */
+export function* partsOf(contents: string | readonly Uint8Array[], limit: number): Generator<string | Uint8Array[]> {
+  if (typeof contents === 'string') {
+    const units = Math.floor(limit / 3);
+    for (let start = 0; start < contents.length; ) {
+      let end = Math.min(start + units, contents.length);
+      const last = contents.charCodeAt(end - 1);
+      if (end < contents.length && end - start > 1 && last >= 0xd800 && last <= 0xdbff) end--;
+      yield contents.slice(start, end);
+      start = end;
+    }
+    return;
+  }
+  let part: Uint8Array[] = [];
+  let bytes = 0;
+  for (const chunk of contents) {
+    for (let at = 0; at < chunk.length; ) {
+      const take = Math.min(chunk.length - at, limit - bytes);
+      part.push(take === chunk.length ? chunk : chunk.subarray(at, at + take));
+      bytes += take;
+      at += take;
+      if (bytes === limit) {
+        yield part;
+        part = [];
+        bytes = 0;
+      }
+    }
+  }
+  if (part.length > 0) yield part;
 }
 
 /**
@@ -211,7 +260,7 @@ try {
     const dataBytes = header[tail / 4 + 2];
     const start = tail + ${HEADER_BYTES};
     const target = ring.toString('utf8', start, start + pathBytes);
-    const fd = openSync(target, 'w');
+    const fd = openSync(target, header[tail / 4] === ${RECORD_APPEND} ? 'a' : 'w');
     try {
       let written = 0;
       const dataStart = start + pathBytes;

@@ -176,7 +176,10 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
         if (pendingLinks) startTemp();
         const target = place(file.path);
         if (!behind && written.length > writeBehindAfter) behind = startWriteBehind();
-        if (behind?.write(target, file.chunks ?? file.contents)) return;
+        if (behind) {
+          behind.write(target, file.chunks ?? file.contents);
+          return;
+        }
         // Text goes to Node's UTF-8 fast path (encoded in C++): a Buffer per file, 60,000 of
         // them in a cold 10k build, cost more in allocation and GC than the writes. Pieces are
         // written as they are (the manifest: no 14 MB copy at 10k).

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openOutput } from '../src/write.js';
-import { startWriteBehind, WriteBehindError } from '../src/write-behind.js';
+import { partsOf, startWriteBehind, WriteBehindError } from '../src/write-behind.js';
 import { cleanupTempDirs, snapshotDir, tempDir } from './helpers/project.js';
 
 afterAll(cleanupTempDirs);
@@ -31,11 +31,11 @@ describe('startWriteBehind', () => {
       const length = [0, 1, 3, 50, 333, 400][i % 6]!;
       if (i % 5 === 0) {
         const chunks = [Buffer.from(text(i, length)), Buffer.alloc(0), Buffer.from(text(i + 1, 7))];
-        expect(queue.write(target, chunks)).toBe(true);
+        queue.write(target, chunks);
         expected.set(target, Buffer.concat(chunks));
       } else {
         const contents = text(i, length);
-        expect(queue.write(target, contents)).toBe(true);
+        queue.write(target, contents);
         expected.set(target, Buffer.from(contents));
       }
     }
@@ -45,19 +45,39 @@ describe('startWriteBehind', () => {
     for (const [target, bytes] of expected) expect(readFileSync(target).equals(bytes), target).toBe(true);
   });
 
-  it('refuses a file larger than half the ring, so the caller writes it itself', async () => {
+  it('writes a file larger than the ring in parts, with its exact bytes', async () => {
     const dir = await tempDir();
+    // 4 KB ring: parts of at most 1 KB, text cut every 341 code units.
     const queue = startWriteBehind(4096);
-    expect(queue.write(path.join(dir, 'big'), 'x'.repeat(2048))).toBe(false);
-    // Text is reserved by its largest UTF-8 size; this one may not fit by that, so it is measured: it fits.
-    expect(queue.write(path.join(dir, 'small'), 'x'.repeat(1000))).toBe(true);
-    expect(queue.write(path.join(dir, 'wide'), '漢'.repeat(600))).toBe(true);
-    expect(queue.write(path.join(dir, 'too-wide'), '漢'.repeat(700))).toBe(false);
+    const pair = '😀';
+    const texts: Record<string, string> = {
+      long: 'x'.repeat(10_000),
+      wide: '漢'.repeat(3000),
+      // A surrogate pair across each cut, and mixed widths.
+      pairs: `${'a'.repeat(340)}${pair}${'b'.repeat(339)}${pair}${text(7, 5000)}`,
+      // Measured, it fits in one record after all.
+      measured: 'y'.repeat(1000),
+    };
+    for (const [name, contents] of Object.entries(texts)) queue.write(path.join(dir, name), contents);
+    const pieces = [Buffer.from(text(1, 9000)), Buffer.alloc(0), ...Array.from({ length: 50 }, (_, i) => Buffer.from(text(i, 97))), Buffer.alloc(3000, 7)];
+    queue.write(path.join(dir, 'pieces'), pieces);
+    // A file written in parts replaces what was there (the first part truncates).
+    queue.write(path.join(dir, 'long'), 'z'.repeat(5000));
     queue.flush();
     queue.close();
-    expect(readdirSync(dir).sort()).toEqual(['small', 'wide']);
-    expect(readFileSync(path.join(dir, 'small'), 'utf8')).toBe('x'.repeat(1000));
-    expect(readFileSync(path.join(dir, 'wide'), 'utf8')).toBe('漢'.repeat(600));
+    expect(readdirSync(dir).sort()).toEqual(['long', 'measured', 'pairs', 'pieces', 'wide']);
+    for (const name of ['wide', 'pairs', 'measured']) expect(readFileSync(path.join(dir, name)).equals(Buffer.from(texts[name]!)), name).toBe(true);
+    expect(readFileSync(path.join(dir, 'long'), 'utf8')).toBe('z'.repeat(5000));
+    expect(readFileSync(path.join(dir, 'pieces')).equals(Buffer.concat(pieces))).toBe(true);
+  });
+
+  it('cuts text between whole characters and pieces at the limit', () => {
+    // 9 bytes: 3 code units a part, one fewer where the third would be half of a pair.
+    expect([...partsOf('aa😀😀', 9)]).toEqual(['aa', '😀', '😀']);
+    expect([...partsOf('a😀😀', 9)]).toEqual(['a😀', '😀']);
+    expect([...partsOf('abcdefg', 6)]).toEqual(['ab', 'cd', 'ef', 'g']);
+    const parts = [...partsOf([Buffer.from('abc'), Buffer.alloc(0), Buffer.from('defgh')], 3)] as Buffer[][];
+    expect(parts.map((part) => Buffer.concat(part).toString())).toEqual(['abc', 'def', 'gh']);
   });
 
   it('reports a failed write at the next flush or write, with the system error', async () => {

@@ -113,9 +113,10 @@ describe('manifestElementFromJson', () => {
 
   it('is the stringified manifest entry, for any strings in the record', () => {
     expect(manifestElementFromJson(JSON.stringify(record, null, 2), record.name)).toBe(element(record));
-    // `name` after other members, and `prompt` first after it.
-    const { name, ...rest } = record;
-    const reordered = { description: rest.description, name, ...rest };
+    // `name` after another member.
+    const { name, description, ...rest } = record;
+    const reordered = { description, name, ...rest };
+    expect(Object.keys(reordered).slice(0, 2)).toEqual(['description', 'name']);
     expect(manifestElementFromJson(JSON.stringify(reordered, null, 2), name)).toBe(element(reordered));
     expect(manifestEntry(record as never).file).toBe(`agents/${name}.json`);
   });
