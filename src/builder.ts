@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import type { BuildResult } from './build.js';
 import { readRecord, removeRecord, stampSourceFolders, writeRecord, type BuildRecord, type SourceStamp } from './build-record.js';
-import { agentsInOutDir, findUpToDate, recordOf, type RecordKey } from './up-to-date.js';
+import { agentsInOutDir, findUpToDate, recordOf, type RecordedResult, type RecordKey } from './up-to-date.js';
 import { cacheDirFor, cacheFolderFor, entryOf, hashConfig, loadCache, restoreEntry, saveCache, shardOf, SHARDS, textOf, withText, type CacheEntry, type CacheLoadStatus } from './cache.js';
 import { CONFIG_FILES, ConfigError, loadConfig, type LoadConfigOptions } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
@@ -352,8 +352,8 @@ class IncrementalBuilder implements Builder {
     const cacheFolder = this.cacheFile();
     // As the build made them: reading a result's `agents` or `files` may read every source back.
     const made = this.madeOf.get(summary.result);
-    const { config, outDir, write, diagnostics, errorCount, warningCount, sourceLine } = summary.result;
-    const result = made ? ({ config, outDir, write, diagnostics, errorCount, warningCount, sourceLine, ...made } as BuildResult) : summary.result;
+    const { config, write, diagnostics, errorCount, warningCount, sourceLine } = summary.result;
+    const result: RecordedResult = made ? { config, write, diagnostics, errorCount, warningCount, sourceLine, ...made } : summary.result;
     const sources: SourceStamp[] = [];
     for (const file of result.files) {
       const entry = this.entries.get(file.path);

@@ -94,11 +94,11 @@ export class ReleasedSources {
     defineLazy(result, 'agents', () => (this.restore(true), agents));
     defineLazy(result, 'files', () => (this.restore(false), files));
     // A source not let go (one with an error stops writing early) still has its text.
-    let byPath: Map<string, VFile> | undefined;
+    let filesByPath: Map<string, VFile> | undefined;
     result.sourceLine = (path, line) => {
       const kept = this.sourceLine(path, line);
       if (kept !== undefined) return kept;
-      const value = (byPath ??= new Map(files.map((file) => [file.path, file]))).get(path)?.value;
+      const value = (filesByPath ??= new Map(files.map((file) => [file.path, file]))).get(path)?.value;
       return typeof value === 'string' ? lineAt(value, line) : undefined;
     };
     return true;

@@ -18,6 +18,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { EFFORT_LEVELS, MEMORY_SCOPES, type Agent } from '../ir.js';
 import { GENERATED_HEADER, JS_EXT, jsValue, propertyKey, stringLiteral, unionType, type ModuleFormat } from './js.js';
 import { memoByIdentity } from '../util/memo.js';
+import { copyJson } from '../util/text.js';
 import { sameNames } from './same-names.js';
 import { agentPathLiteral, cjsExports, dualExport } from './ts.js';
 import { copyOutput, listChunks, outputFromChunks, type EmitContext, type OutputFile, type Target } from './types.js';
@@ -46,29 +47,15 @@ export function toAgentDefinition(agent: Agent): { definition: SdkAgentDefinitio
     if (value === undefined) continue;
     if (field === 'permissionMode' && !(SDK_PERMISSION_MODES as readonly unknown[]).includes(value)) dropped.push(field);
     // A fresh copy: the caller may change the definition, never the agent.
-    else definition[field] = copyJson(value);
+    else definition[field] = copyJson(value, jsonLeaf);
   }
   for (const field of UNMAPPED) if (agent[field] !== undefined) dropped.push(field);
   dropped.push(...Object.keys(agent.extra));
   return { definition, dropped };
 }
 
-/**
- * A deep copy of JSON data (what an agent's fields hold: json-data.ts rejects anything else),
- * as JSON.parse(JSON.stringify(value)) gives it, without the text in between.
- */
-function copyJson(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return Object.is(value, -0) ? 0 : value;
-  if (Array.isArray(value)) return value.map(copyJson);
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const item = copyJson((value as Record<string, unknown>)[key]);
-    // A `__proto__` key is data here, as JSON.parse makes it.
-    if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
-    else if (item !== undefined) copy[key] = item;
-  }
-  return copy;
-}
+/** A leaf as a JSON round trip gives it back (an agent's fields are JSON data, json-data.ts): -0 is 0. */
+const jsonLeaf = (value: unknown): unknown => (Object.is(value, -0) ? 0 : value);
 
 function reportDropped(agent: Agent, dropped: readonly string[], context: EmitContext): void {
   // In source order, reported at the first.

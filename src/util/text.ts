@@ -51,13 +51,23 @@ export function lineAt(text: string, n: number): string | undefined {
  * must be flattened before it is sliced leaves no reference to the original.
  */
 export function detachStrings<T>(value: T): T {
-  if (typeof value === 'string') return (value.length < 13 ? value : (' ' + value).slice(1)) as T;
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(detachStrings) as T;
+  return copyJson(value, detachString);
+}
+
+function detachString(value: unknown): unknown {
+  return typeof value === 'string' && value.length >= 13 ? (' ' + value).slice(1) : value;
+}
+
+/**
+ * A deep copy of JSON data (arrays, plain objects), each other value through `leaf`. Keys are
+ * assigned, but a `__proto__` key is defined: it stays an own data property (as setOwn keeps it).
+ */
+export function copyJson<T>(value: T, leaf: (value: unknown) => unknown): T {
+  if (value === null || typeof value !== 'object') return leaf(value) as T;
+  if (Array.isArray(value)) return value.map((item) => copyJson(item, leaf)) as T;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
-    const item = detachStrings((value as Record<string, unknown>)[key]);
-    // Defined, not assigned: a `__proto__` key stays an own data property (as setOwn keeps it).
+    const item = copyJson((value as Record<string, unknown>)[key], leaf);
     if (key === '__proto__') Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
     else out[key] = item;
   }
