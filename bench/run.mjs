@@ -2,7 +2,7 @@
  * `npm run bench`: agentc against Velite, Content Collections and the naive floor script, on
  * generated corpora of 1k and 10k agents. Every build is a whole process (start-up included),
  * the tools alternate within each round, and each is repeated; the table shows median and
- * min wall time, median peak RSS, and each figure as a multiple of agentc cold.
+ * min wall time, median peak RSS and CPU time, and each figure as a multiple of agentc cold.
  *
  *   node bench/run.mjs [--sizes 1000,10000] [--runs 3] [--json file]
  */
@@ -119,11 +119,15 @@ function tools(root, copies) {
   return list;
 }
 
-/** Run argv in cwd; wall time in ms from spawn to exit, peak RSS in KB (GNU time, else /proc polling). */
+/**
+ * Run argv in cwd; wall time in ms from spawn to exit, peak RSS in KB (GNU time, else /proc
+ * polling) and CPU time in ms, user + system over every thread (GNU time only, else undefined).
+ * On two cores the CPU a tool burns, not which of its threads burns it, bounds its wall time.
+ */
 function measure(argv, cwd) {
   return new Promise((resolve, reject) => {
     const timeFile = path.join(os.tmpdir(), `agentc-bench-time-${process.pid}`);
-    const full = hasTime ? ['/usr/bin/time', '-f', '%M', '-o', timeFile, ...argv] : argv;
+    const full = hasTime ? ['/usr/bin/time', '-f', '%M %U %S', '-o', timeFile, ...argv] : argv;
     let peak = 0;
     const start = process.hrtime.bigint();
     const child = spawn(full[0], full.slice(1), { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -143,10 +147,15 @@ function measure(argv, cwd) {
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       if (poll) clearInterval(poll);
-      if (hasTime) peak = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
+      let cpuMs;
+      if (hasTime) {
+        const [rss, user, system] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+        peak = rss;
+        cpuMs = (user + system) * 1000;
+      }
       // agentc exits 1 on errors only; warnings (unknown colors in the corpus) keep 0.
       if (code !== 0) reject(new Error(`${argv.join(' ')} exited ${code} in ${cwd}:\n${output}`));
-      else resolve({ ms, rssKb: peak });
+      else resolve({ ms, rssKb: peak, cpuMs });
     });
   });
 }
@@ -199,20 +208,22 @@ for (const size of sizes) {
   process.stderr.write('\n');
   for (const tool of list) {
     const s = samples.get(tool.id);
-    results.push({ size, mb: corpus.bytes / 1e6, id: tool.id, label: tool.label, medianMs: median(s.map((x) => x.ms)), minMs: Math.min(...s.map((x) => x.ms)), rssMb: median(s.map((x) => x.rssKb)) / 1024, samples: s });
+    const cpuMs = hasTime ? median(s.map((x) => x.cpuMs)) : undefined;
+    results.push({ size, mb: corpus.bytes / 1e6, id: tool.id, label: tool.label, medianMs: median(s.map((x) => x.ms)), minMs: Math.min(...s.map((x) => x.ms)), rssMb: median(s.map((x) => x.rssKb)) / 1024, cpuMs, samples: s });
   }
 }
 
 const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const ratio = (x, base) => (base ? `${(x / base).toFixed(2)}x` : '-');
 const lines = [];
-lines.push(`| corpus | tool | wall median | wall min | peak RSS | wall vs agentc | RSS vs agentc |`);
-lines.push(`|---|---|---|---|---|---|---|`);
+lines.push(`| corpus | tool | wall median | wall min | peak RSS | CPU median | wall vs agentc | RSS vs agentc | CPU vs agentc |`);
+lines.push(`|---|---|---|---|---|---|---|---|---|`);
 for (const size of sizes) {
   const rows = results.filter((r) => r.size === size);
   const base = rows.find((r) => r.id === 'agentc-cold');
   for (const r of rows) {
-    lines.push(`| ${size.toLocaleString('en-US')} agents, ${r.mb.toFixed(1)} MB | ${r.label} | ${secs(r.medianMs)} | ${secs(r.minMs)} | ${r.rssMb.toFixed(0)} MB | ${ratio(r.medianMs, base.medianMs)} | ${ratio(r.rssMb, base.rssMb)} |`);
+    const cpu = r.cpuMs === undefined ? '-' : secs(r.cpuMs);
+    lines.push(`| ${size.toLocaleString('en-US')} agents, ${r.mb.toFixed(1)} MB | ${r.label} | ${secs(r.medianMs)} | ${secs(r.minMs)} | ${r.rssMb.toFixed(0)} MB | ${cpu} | ${ratio(r.medianMs, base.medianMs)} | ${ratio(r.rssMb, base.rssMb)} | ${r.cpuMs === undefined ? '-' : ratio(r.cpuMs, base.cpuMs)} |`);
   }
 }
 
@@ -238,10 +249,17 @@ if (json) {
   }
 }
 
+// No target: CPU time, which bounds the wall time of a build that keeps both cores busy.
+if (cold?.cpuMs !== undefined) {
+  for (const [id, name] of [['velite', 'Velite'], ['content-collections', 'Content Collections'], ['floor', 'floor']]) {
+    targets.push(`info  ${big} cold agentc CPU / ${name}: ${(cold.cpuMs / get(big, id).cpuMs).toFixed(2)}`);
+  }
+}
+
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const out = [
   `agentc benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, ${os.platform()} ${os.release()}`,
-  `whole processes, median and min of ${runs} alternating runs${values.warmup !== '0' ? ' (after one untimed warm-up round)' : ''}; peak RSS ${hasTime ? 'from /usr/bin/time' : 'polled from /proc'}`,
+  `whole processes, median and min of ${runs} alternating runs${values.warmup !== '0' ? ' (after one untimed warm-up round)' : ''}; peak RSS ${hasTime ? 'and CPU time (user + system, all threads) from /usr/bin/time' : 'polled from /proc (no CPU time without /usr/bin/time)'}`,
   '',
   ...lines,
   '',
