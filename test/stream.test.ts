@@ -11,7 +11,7 @@ import { createBuilder } from '../src/builder.js';
 import { compile } from '../src/compile.js';
 import type { UserConfig } from '../src/config/schema.js';
 import type { Target } from '../src/targets/types.js';
-import { cleanupTempDirs, configFor, makeProject, snapshotDir } from './helpers/project.js';
+import { cleanupTempDirs, configFor, copyInto, CORPUS, makeProject, snapshotDir, tempDir } from './helpers/project.js';
 
 afterAll(cleanupTempDirs);
 
@@ -124,6 +124,23 @@ describe('agents written before the last source is analyzed', () => {
     expect(summary.result.diagnostics.some((d) => d.ruleId === 'target/dropped-field')).toBe(false);
     expect(summary.wroteOutput).toBe(false);
     expect(readdirSync(root).filter((entry) => entry.includes('dist'))).toEqual([]);
+  });
+
+  it('sources read ahead by a thread or by the build itself give the same outDir and diagnostics', async () => {
+    // A corpus repository of 158 agents with warnings and no error; readAheadFrom 0 hands every
+    // source to the thread (its default depends on the machine's cores).
+    const root = await tempDir();
+    await copyInto(root, path.join(CORPUS, 'VoltAgent__awesome-claude-code-subagents'), 'agents');
+    const fresh = await compile(configFor(root));
+    const snapshots = [];
+    for (const readAheadFrom of [0, Number.POSITIVE_INFINITY]) {
+      const summary = await createBuilder({ config: configFor(root), cache: false, readAheadFrom }).build();
+      expect(summary.wroteOutput).toBe(true);
+      expect(summary.result.diagnostics, `readAheadFrom ${readAheadFrom}`).toEqual(fresh.diagnostics);
+      snapshots.push(await snapshotDir(path.join(root, 'dist')));
+    }
+    expect(snapshots[0]).toEqual(Object.fromEntries(fresh.output.map((f) => [f.path, f.contents])));
+    expect(snapshots[1]).toEqual(snapshots[0]);
   });
 
   it('a project large enough for the writer thread gives the outDir of compile-then-write', async () => {
