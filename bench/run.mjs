@@ -222,8 +222,8 @@ for (const size of sizes) {
   const rows = results.filter((r) => r.size === size);
   const base = rows.find((r) => r.id === 'agentc-cold');
   for (const r of rows) {
-    const cpu = r.cpuMs === undefined ? '-' : secs(r.cpuMs);
-    lines.push(`| ${size.toLocaleString('en-US')} agents, ${r.mb.toFixed(1)} MB | ${r.label} | ${secs(r.medianMs)} | ${secs(r.minMs)} | ${r.rssMb.toFixed(0)} MB | ${cpu} | ${ratio(r.medianMs, base.medianMs)} | ${ratio(r.rssMb, base.rssMb)} | ${r.cpuMs === undefined ? '-' : ratio(r.cpuMs, base.cpuMs)} |`);
+    const [cpuTime, cpuRatio] = r.cpuMs === undefined ? ['-', '-'] : [secs(r.cpuMs), ratio(r.cpuMs, base.cpuMs)];
+    lines.push(`| ${size.toLocaleString('en-US')} agents, ${r.mb.toFixed(1)} MB | ${r.label} | ${secs(r.medianMs)} | ${secs(r.minMs)} | ${r.rssMb.toFixed(0)} MB | ${cpuTime} | ${ratio(r.medianMs, base.medianMs)} | ${ratio(r.rssMb, base.rssMb)} | ${cpuRatio} |`);
   }
 }
 
