@@ -16,11 +16,11 @@
  */
 import type { ResolvedConfig } from '../config/schema.js';
 import { EFFORT_LEVELS, MEMORY_SCOPES, type Agent } from '../ir.js';
-import { GENERATED_HEADER, JS_EXT, jsValue, propertyKey, stringLiteral, unionType, type ModuleFormat } from './js.js';
+import { GENERATED_HEADER, JS_EXT, jsValue, literalUnion, propertyKey, stringLiteral, unionType, type ModuleFormat } from './js.js';
 import { memoByIdentity } from '../util/memo.js';
 import { copyJson } from '../util/text.js';
 import { sameNames } from './same-names.js';
-import { agentPathLiteral, cjsExports, dualExport } from './ts.js';
+import { agentBinding, cjsExports, dualExport } from './ts.js';
 import { copyOutput, listChunks, outputFromChunks, type EmitContext, type OutputFile, type Target } from './types.js';
 
 /** The SDK's PermissionMode (0.3.x): Claude Code's `manual` is not one of them. */
@@ -90,7 +90,7 @@ export function sdkModule(imports: string, value: string, format: ModuleFormat):
 function sdkDeclaration(nameLiterals: readonly string[]): string {
   return `${GENERATED_HEADER}
 /** The name of every agent: a union of literals. */
-export type AgentName = ${nameLiterals.length === 0 ? 'never' : nameLiterals.join(' | ')};
+export type AgentName = ${literalUnion(nameLiterals)};
 
 /** An MCP server for one agent: its name, or an inline \`{ name: config }\` as the SDK takes it. */
 export type AgentMcpServerSpec = string | Record<string, any>;
@@ -166,13 +166,9 @@ let lastNames: { agents: readonly Agent[]; declaration: string; imports: Record<
 function byNames(agents: readonly Agent[]): NonNullable<typeof lastNames> {
   if (lastNames && sameNames(lastNames.agents, agents)) return lastNames;
   const literals = agents.map((agent) => stringLiteral(agent.name));
-  // How each format binds agent i's record from its ts module: an import in ESM, a require in CommonJS.
   const imports = (format: ModuleFormat) => {
     const lines: string[] = [];
-    for (let i = 0; i < literals.length; i++) {
-      const file = agentPathLiteral(literals[i]!, JS_EXT[format].js);
-      lines.push(format === 'esm' ? `import { agent as a${i} } from ${file};\n` : `const a${i} = require(${file}).agent;\n`);
-    }
+    for (let i = 0; i < literals.length; i++) lines.push(agentBinding(literals[i]!, i, format));
     // join(): one flat string (see ts.ts indexModuleOf).
     return lines.join('');
   };

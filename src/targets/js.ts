@@ -111,7 +111,12 @@ export function literalType(value: unknown, indent = ''): string {
 
 /** A union of string literal types (`never` when empty). */
 export function unionType(values: readonly string[]): string {
-  return values.length === 0 ? 'never' : values.map(stringLiteral).join(' | ');
+  return literalUnion(values.map(stringLiteral));
+}
+
+/** A union type of literals already made (stringLiteral of each). */
+export function literalUnion(literals: readonly string[]): string {
+  return literals.length === 0 ? 'never' : literals.join(' | ');
 }
 
 export type ModuleFormat = 'esm' | 'cjs';

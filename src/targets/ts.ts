@@ -12,7 +12,7 @@
  * (agents/<name>.json), exactly.
  */
 import { EFFORT_LEVELS, ISOLATION_MODES, MEMORY_SCOPES, PERMISSION_MODES, type Agent } from '../ir.js';
-import { frozenJsFromJson, GENERATED_HEADER, JS_EXT, literalType, stringLiteral, unionType, type ModuleFormat } from './js.js';
+import { frozenJsFromJson, GENERATED_HEADER, JS_EXT, literalType, literalUnion, stringLiteral, unionType, type ModuleFormat } from './js.js';
 import { agentJson } from './json.js';
 import type { OutputFile, PackageExport, Target } from './types.js';
 import { memoByIdentity } from '../util/memo.js';
@@ -89,8 +89,14 @@ export function indexModule(agents: readonly Agent[], format: ModuleFormat): str
  * `"./agents/<name><ext>"` from the name's literal: JSON escapes character by character, so this
  * is stringLiteral of the path without escaping the name a second time.
  */
-export function agentPathLiteral(nameLiteral: string, ext: string): string {
+function agentPathLiteral(nameLiteral: string, ext: string): string {
   return `"./agents/${nameLiteral.slice(1, -1)}${ext}"`;
+}
+
+/** How a module binds agent i's record from its agent module: an import in ESM, a require in CommonJS. */
+export function agentBinding(nameLiteral: string, i: number, format: ModuleFormat): string {
+  const file = agentPathLiteral(nameLiteral, JS_EXT[format].js);
+  return format === 'esm' ? `import { agent as a${i} } from ${file};\n` : `const a${i} = require(${file}).agent;\n`;
 }
 
 // The index files of 10,000 agents are four texts of ~10,000 lines each, made once per build
@@ -98,14 +104,12 @@ export function agentPathLiteral(nameLiteral: string, ext: string): string {
 // four, and lines joined with join() (one flat string; a `+=` chain is a tree of 30,000 pieces
 // that measuring or writing the text must flatten first).
 function indexModuleOf(literals: readonly string[], format: ModuleFormat): string {
-  const ext = JS_EXT[format].js;
   const bindings: string[] = [];
   const record: string[] = [];
   const names: string[] = [];
   for (let i = 0; i < literals.length; i++) {
     const literal = literals[i]!;
-    const file = agentPathLiteral(literal, ext);
-    bindings.push(format === 'esm' ? `import { agent as a${i} } from ${file};\n` : `const a${i} = require(${file}).agent;\n`);
+    bindings.push(agentBinding(literal, i, format));
     record.push(`  ${literal === '"__proto__"' ? `[${literal}]` : literal}: a${i}`);
     names.push(`  ${literal}`);
   }
@@ -198,7 +202,7 @@ function indexDeclaration(literals: readonly string[], format: ModuleFormat): st
   }
   return `${GENERATED_HEADER}${imports.join('')}${ENUMS}${AGENT_TYPE}
 /** The name of every agent: a union of literals. */
-export type AgentName = ${literals.length === 0 ? 'never' : literals.join(' | ')};
+export type AgentName = ${literalUnion(literals)};
 
 /** Every agent, keyed by name, each with its literal name, model and tools. */
 export interface Agents {
