@@ -21,7 +21,6 @@ import type { ResolvedConfig } from './config/schema.js';
 import { countErrors, type Diagnostic } from './diagnostics.js';
 import type { Agent } from './ir.js';
 import type { AnalyzedFile } from './pipeline/analyze.js';
-import type { HeadParse } from './pipeline/parse.js';
 import { discover, searchedFolders, searchRoots, type SourcePath } from './pipeline/discover.js';
 import { compareCodeUnits } from './util/text.js';
 import { VERSION } from './version.js';
@@ -53,8 +52,8 @@ export interface BuilderOptions extends LoadConfigOptions {
   /** Watch with polling (network drives, some containers). */
   usePolling?: boolean;
   /**
-   * From how many sources to read (with no cached analyses) a thread reads them ahead and parses
-   * their heads (default READ_AHEAD_MIN: 256, or 4096 on two cores or fewer; tests lower it).
+   * From how many sources to read (with no cached analyses) a thread reads them ahead (default
+   * READ_AHEAD_MIN: 256, or never on two cores or fewer; tests set it).
    */
   readAheadFrom?: number;
 }
@@ -141,13 +140,14 @@ export interface Builder {
 const READ_CONCURRENCY = 64;
 /**
  * Below this many files to read, a read-ahead thread does not pay: it starts ~90 ms after it is
- * made, and on two cores it competes with the main thread, the writer thread and V8's compiler
- * threads for them. Measured on two cores (tmpfs, 6-8 alternating runs of `--no-cache` builds):
- * 500 agents 1.22 -> 1.29 s with it (CPU 1.69 -> 1.97 s), 1k and 2k the same time for ~10% more
- * CPU, 5k 3.28 -> 3.25 s (CPU +10%), 10k 5.06 -> 4.82 s (CPU +10%). With more cores its CPU is
+ * made, and a cold build on two cores has no core to spare for it (the main thread, the writer
+ * thread and V8's compiler threads fill both). Measured on two cores, `--no-cache`, alternating
+ * runs, since the heads are no longer given to remark: 2k agents 1.86 s without it and 1.90 s
+ * with it (CPU 2.65 -> 2.88 s, 8 pairs, tmpfs); 10k 4.1 and 4.2 s on tmpfs (CPU +6%), 5.15 and
+ * 5.08 s on ext4 (medians of 6 pairs each, spread 4.1-6.7 s). With more cores its CPU is
  * spare, so it starts early there.
  */
-const READ_AHEAD_MIN = availableParallelism() > 2 ? 256 : 4096;
+const READ_AHEAD_MIN = availableParallelism() > 2 ? 256 : Number.POSITIVE_INFINITY;
 /**
  * The same when the analyses come from the cache, so the thread only reads and hashes (~50 µs
  * a file): an edit-then-build at 1k was ~40 ms slower with it (509-553 -> 569-570 ms; without
@@ -576,16 +576,13 @@ class IncrementalBuilder implements Builder {
       } else toRead.push(index);
     });
     if (early) for (const index of restored) await early.add(index, analyzed[index]!);
-    // Many files to read: a thread reads them ahead, in this order (read-ahead.ts). It parses
-    // their heads only when there are no cached analyses to restore them from: after an edit,
-    // parsing 10,000 heads for nothing competed with the build for the two cores.
-    const parseHeads = this.stored.size === 0 && this.entries.size === 0;
+    // Many files to read: a thread reads them ahead, in this order (read-ahead.ts).
+    const cold = this.stored.size === 0 && this.entries.size === 0;
     const readAhead =
-      toRead.length >= (parseHeads ? (this.options.readAheadFrom ?? READ_AHEAD_MIN) : READ_AHEAD_MIN_CACHED)
+      toRead.length >= (cold ? (this.options.readAheadFrom ?? READ_AHEAD_MIN) : READ_AHEAD_MIN_CACHED)
         ? startReadAhead(
             toRead.map((index) => this.sources[index]!.absolutePath),
             config.limits.maxFileBytes,
-            { parseHeads },
           )
         : undefined;
     await mapLimit(toRead, READ_CONCURRENCY, async (index) => {
@@ -760,14 +757,12 @@ class IncrementalBuilder implements Builder {
   /** Read one source; reuse an analysis with the same content hash, else parse it. */
   private async analyzeSource(source: SourcePath, config: ResolvedConfig, readAhead?: ReadAhead): Promise<{ entry: CacheEntry; parsed: boolean }> {
     let bytes: Uint8Array | undefined;
-    let head: HeadParse | undefined;
     let hashed: string | undefined;
     let info: Pick<Stats, 'size' | 'mtimeMs'> | undefined;
     const ahead = readAhead?.take(source.absolutePath);
     if (ahead) {
       info = ahead;
       bytes = ahead.bytes;
-      head = ahead.head;
       hashed = ahead.sha256;
     } else {
       try {
@@ -806,7 +801,7 @@ class IncrementalBuilder implements Builder {
       if (entry) return { entry, parsed: false };
     }
     this.emit('file:analyze', { path: source.path });
-    const analyzed = await (await loadCompiler()).analyzeFile({ ...source, bytes, sha256, head }, config);
+    const analyzed = await (await loadCompiler()).analyzeFile({ ...source, bytes, sha256 }, config);
     this.dirtyShards.add(shardOf(source.path));
     const entry = entryOf(analyzed, sha256);
     // This build uses the analysis itself, not a copy restored from the entry (see restore()).

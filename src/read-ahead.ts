@@ -1,29 +1,26 @@
 /**
- * Read-ahead for a build that reads every source: a worker thread stats, reads and hashes the
- * files, in the order the build will ask for them, into a ring in a SharedArrayBuffer, and runs
- * the pipeline's remark processor over each head (parse.ts HeadParse); the build takes each
- * file from there instead of doing that work itself. At 10k sources the main thread spent
- * ~0.6 s in stat, open, read and close (page cache hits, ~60 µs a file here) and ~1 s in remark,
- * while the output's write-behind thread (write-behind.ts) was idle most of the time. Reading
- * and a parse that keeps nothing run in parallel on this machine; the analysis proper, which
- * keeps what it makes, stays on the main thread (see the README's Performance section).
+ * Read-ahead for a build that reads many sources: a worker thread stats, reads and hashes the
+ * files, in the order the build will ask for them, into a ring in a SharedArrayBuffer; the build
+ * takes each file from there instead of doing that work itself. At 10k sources the main thread
+ * spent ~0.6 s in stat, open, read and close (page cache hits, ~60 µs a file here) and ~0.2 s
+ * hashing. System calls and hashing keep nothing, so they run in parallel on this machine; the
+ * analysis proper, which keeps what it makes, stays on the main thread (see the README's
+ * Performance section).
  *
  * It only ever saves work, and the caller never waits for it: a file the worker has not read
  * yet, or did not read as a whole regular file (missing, a folder, too large, too large for the
  * ring, changed size while read), is left to the caller's own read, and so is every file after
- * the caller asks out of order. A record: int32 status, int32 byte count, float64 mtimeMs, int32
- * headEnd and rawLength, the sha256 (32 bytes), the file's bytes, padded to 8.
+ * the caller asks out of order. A record: int32 status, int32 byte count, float64 mtimeMs, the
+ * sha256 (32 bytes), the file's bytes, padded to 8.
  */
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { closingFenceEnd, FENCE, frontmatterNode, frontmatterProcessor, locateHead, stripCr, type HeadParse } from './pipeline/parse.js';
 
 export interface ReadAhead {
   /**
    * The next file's stat and bytes, or undefined when the caller must read it itself. Files
    * must be asked for in the order given to startReadAhead.
    */
-  take(absolutePath: string): { size: number; mtimeMs: number; bytes: Buffer; sha256: string; head?: HeadParse } | undefined;
+  take(absolutePath: string): { size: number; mtimeMs: number; bytes: Buffer; sha256: string } | undefined;
   /** Whether the next file's record is already in the ring (`take` would not leave it to the caller). */
   ready(): boolean;
   /** Stops the worker; later `take`s return undefined. Safe to call twice. */
@@ -34,9 +31,9 @@ const READ = 1;
 /** Not read (see above): the caller reads it. */
 const SKIPPED = 2;
 const WRAP = 3;
-/** status, byte count, mtimeMs, the head's parse (headEnd, rawLength; -1: none), the bytes' sha256. */
-const HEADER_BYTES = 56;
-const SHA256_AT = 24;
+/** status, byte count, mtimeMs, the bytes' sha256. */
+const HEADER_BYTES = 48;
+const SHA256_AT = 16;
 
 const USED = 0;
 const STATE = 1;
@@ -53,8 +50,6 @@ export const DEFAULT_READ_RING_BYTES = 2 << 20;
 const MAX_BEHIND = 1024;
 
 export interface ReadAheadOptions {
-  /** Run remark over the heads (default true); a build whose analyses mostly come from its cache needs none. */
-  parseHeads?: boolean;
   ringBytes?: number;
 }
 
@@ -67,7 +62,7 @@ export function startReadAhead(paths: readonly string[], maxFileBytes: number, o
   const doubles = new Float64Array(shared, CONTROL_BYTES, ringBytes / 8);
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { shared, paths, maxFileBytes, ringBytes, remark: options.parseHeads === false ? undefined : remarkModules() },
+    workerData: { shared, paths, maxFileBytes, ringBytes },
     // What it makes is garbage at once (the file's bytes live in the ring): a small young
     // generation keeps its memory small (peak RSS is a target, and touching memory is slow here).
     resourceLimits: { maxYoungGenerationSizeMb: 2 },
@@ -126,8 +121,6 @@ export function startReadAhead(paths: readonly string[], maxFileBytes: number, o
       const status = words[tail / 4]!;
       const size = words[tail / 4 + 1]!;
       const mtimeMs = doubles[tail / 8 + 1]!;
-      const headEnd = words[tail / 4 + 4]!;
-      const rawLength = words[tail / 4 + 5]!;
       // Copied out: the ring's bytes are reused once released.
       let bytes: Buffer | undefined;
       let sha256 = '';
@@ -141,53 +134,18 @@ export function startReadAhead(paths: readonly string[], maxFileBytes: number, o
       taken++;
       if (asked === paths.length) close();
       if (!bytes) return undefined;
-      return rawLength >= 0 ? { size, mtimeMs, bytes, sha256, head: { headEnd, rawLength } } : { size, mtimeMs, bytes, sha256 };
+      return { size, mtimeMs, bytes, sha256 };
     },
     ready: () => !closed && taken === asked && nextReady(),
     close,
   };
 }
 
-/** Where the worker loads the processor's modules from: as parse.ts finds them (not from the project's folder). */
-function remarkModules(): { unified: string; parse: string; frontmatter: string } {
-  const require = createRequire(import.meta.url);
-  return { unified: require.resolve('unified'), parse: require.resolve('remark-parse'), frontmatter: require.resolve('remark-frontmatter') };
-}
-
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { statSync, openSync, readSync, closeSync } = require('node:fs');
 const { hash } = require('node:crypto');
-const { shared, paths, maxFileBytes, ringBytes, remark } = workerData;
-// The processor of pipeline/parse.ts; without it (a module that does not load), no head is parsed here.
-let processor;
-if (remark) try {
-  processor = frontmatterProcessor(require(remark.unified).unified, require(remark.parse).default, require(remark.frontmatter).default);
-} catch {}
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const FENCE = ${FENCE};
-${stripCr.toString()}
-${closingFenceEnd.toString()}
-${locateHead.toString()}
-${frontmatterNode.toString()}
-${frontmatterProcessor.toString()}
-/** What parseSource would take from remark for this file's text (as readSource decodes it), or undefined. */
-function parseHead(bytes) {
-  if (!processor) return undefined;
-  let text;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const located = locateHead(text);
-  if (typeof located === 'string') return undefined;
-  const { firstBreak, headEnd } = located;
-  const node = frontmatterNode(processor, text, headEnd);
-  if (!node || !text.startsWith(node.value, firstBreak + 1)) return undefined;
-  return { headEnd, rawLength: node.value.length };
-}
+const { shared, paths, maxFileBytes, ringBytes } = workerData;
 const control = new Int32Array(shared, 0, ${CONTROL_WORDS});
 const ring = Buffer.from(shared, ${CONTROL_BYTES}, ringBytes);
 const words = new Int32Array(shared, ${CONTROL_BYTES}, ringBytes / 4);
@@ -254,17 +212,9 @@ try {
         }
       } catch {}
     }
-    let head;
-    if (status === ${READ}) {
-      try {
-        head = parseHead(ring.subarray(at + ${HEADER_BYTES}, at + ${HEADER_BYTES} + size));
-      } catch {}
-    }
     words[at / 4] = status;
     words[at / 4 + 1] = status === ${READ} ? size : 0;
     doubles[at / 8 + 1] = mtimeMs;
-    words[at / 4 + 4] = head ? head.headEnd : -1;
-    words[at / 4 + 5] = head ? head.rawLength : -1;
     if (status === ${READ}) hash('sha256', ring.subarray(at + ${HEADER_BYTES}, at + ${HEADER_BYTES} + size), 'buffer').copy(ring, at + ${SHA256_AT});
     publish(at, status === ${READ} ? bytes : ${HEADER_BYTES});
   }

@@ -1,12 +1,19 @@
+/**
+ * parseSource finds the frontmatter block with a line scan; remark-parse + remark-frontmatter is
+ * the reference for what the block is (the design's parse stage), and the processor itself reads
+ * the heads the scan cannot vouch for (a lone CR, a NUL). These tests hold the two to each other:
+ * hand-made heads, generated ones, and every real file of ../shared/corpus and the probes.
+ */
 import fc from 'fast-check';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
-import { parseSource } from '../src/pipeline/parse.js';
+import { locateHead, parseSource, scannedFrontmatter } from '../src/pipeline/parse.js';
+import { CORPUS, SHARED } from './helpers/project.js';
 
-// parseSource finds the frontmatter with a fence scan instead of running micromark over the
-// head; remark-frontmatter stays the reference for what the block is.
 const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).freeze();
 
 function viaRemark(text: string): { raw: string; bodyOffset: number } | undefined {
@@ -18,10 +25,18 @@ function viaRemark(text: string): { raw: string; bodyOffset: number } | undefine
   return { raw: node.value, bodyOffset };
 }
 
-function viaScan(text: string): { raw: string; bodyOffset: number } | undefined {
+function viaParseSource(text: string): { raw: string; bodyOffset: number } | undefined {
   const parsed = parseSource(text, () => undefined);
   return parsed && { raw: parsed.frontmatter.raw, bodyOffset: parsed.bodyOffset };
 }
+
+/** Whether the scan alone read the block (no remark). */
+function scanned(text: string): boolean {
+  const located = locateHead(text);
+  return typeof located !== 'string' && scannedFrontmatter(text, located.firstBreak + 1, located.headEnd) !== undefined;
+}
+
+const LONE_CR_OR_NUL = /\r(?!\n)|\0/;
 
 describe('parseSource frontmatter block', () => {
   it.each([
@@ -30,26 +45,65 @@ describe('parseSource frontmatter block', () => {
     ['empty block', '---\n---\nbody'],
     ['empty CRLF block', '---\r\n---\r\n'],
     ['blank block', '---\n\n---\n'],
+    ['blank CRLF block', '---\r\n\r\n---\r\n'],
+    ['blank first and last lines', '---\n\nname: a\n\n---\nbody'],
     ['fences with trailing blanks', '--- \t\nname: a\n---  \nbody'],
     ['no body', '---\nname: a\n---'],
     ['dashes inside', '---\na: ----\n -- -\n---\n---\n'],
-  ])('matches remark-frontmatter: %s', (_, text) => {
-    expect(viaScan(text)).toEqual(viaRemark(text));
+    ['tabs and wide characters', '---\n\tname: ü 漢字 😀\n\u2028x: "\u00a0"\n---\nbody'],
+  ])('the scan reads what remark-frontmatter reads: %s', (_, text) => {
+    expect(scanned(text)).toBe(true);
+    expect(viaParseSource(text)).toEqual(viaRemark(text));
+  });
+
+  it.each([
+    // micromark ends a line at a lone CR, so `---` after it closes the block there.
+    ['a lone CR before a fence', '---\nname: a\r---\nb: c\n---\nbody'],
+    ['a lone CR inside a value', '---\nname: a\rb\n---\nbody'],
+    // micromark reads NUL as U+FFFD.
+    ['a NUL', '---\nname: a\u0000b\n---\nbody'],
+  ])('a head the scan cannot vouch for is read by remark: %s', (_, text) => {
+    expect(scanned(text)).toBe(false);
+    expect(parseSource(text, () => undefined)?.frontmatter.raw).toBe(viaRemark(text)?.raw);
   });
 
   it('matches remark-frontmatter on arbitrary heads', () => {
-    // No lone CR: the fence scan (before and after this change) splits lines at LF only.
-    const piece = fc.constantFrom('-', '-', '---', '\n', '\r\n', ' ', '\t', 'a', ':', '\u2028', '\f', '\u00a0', '\v');
+    const piece = fc.constantFrom('-', '-', '---', '\n', '\n', '\r\n', '\r', ' ', '\t', 'a', ':', '\u2028', '\f', '\u00a0', '\v', '\0', '\n---\n', '\r\n---');
     fc.assert(
       fc.property(fc.constantFrom('---\n', '---\r\n', '--- \n', '---\t\r\n'), fc.array(piece, { maxLength: 40 }), (open, rest) => {
         const text = open + rest.join('');
-        const scan = viaScan(text);
-        // The scan reports an unclosed block where remark sees none: both say "no frontmatter".
-        if (scan === undefined) expect(viaRemark(text)).toBeUndefined();
-        else expect(scan).toEqual(viaRemark(text));
+        const ours = viaParseSource(text);
+        if (!LONE_CR_OR_NUL.test(text)) {
+          // The scan reports an unclosed block where remark sees none: both say "no frontmatter".
+          if (ours === undefined) expect(viaRemark(text)).toBeUndefined();
+          else expect(ours).toEqual(viaRemark(text));
+          expect(ours === undefined || scanned(text)).toBe(true);
+        } else if (ours !== undefined) {
+          // Where the scan finds a head that holds a lone CR or NUL, the block is remark's.
+          if (LONE_CR_OR_NUL.test(text.slice(0, (locateHead(text) as { headEnd: number }).headEnd))) expect(scanned(text)).toBe(false);
+          expect(ours.raw).toBe(viaRemark(text)?.raw);
+        }
       }),
-      { numRuns: 3000 },
+      { numRuns: 5000 },
     );
+  });
+
+  it('reads every file of the corpus and the probes as remark-frontmatter does, by the scan alone', () => {
+    const texts = [CORPUS, path.join(SHARED, 'claude-code-probe')].flatMap((root) =>
+      readdirSync(root, { recursive: true, encoding: 'utf8' })
+        .filter((file) => file.endsWith('.md'))
+        .map((file) => readFileSync(path.join(root, file), 'utf8').replace(/^\uFEFF/, '')),
+    );
+    expect(texts.length).toBeGreaterThan(570);
+    let blocks = 0;
+    for (const text of texts) {
+      const ours = viaParseSource(text);
+      if (ours === undefined) continue;
+      blocks++;
+      expect(scanned(text)).toBe(true);
+      expect(ours).toEqual(viaRemark(text));
+    }
+    expect(blocks).toBeGreaterThan(560);
   });
 
   it('builds the body tree on demand, positioned in the body', () => {

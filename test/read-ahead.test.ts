@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseSource } from '../src/pipeline/parse.js';
 import { startReadAhead, type ReadAhead } from '../src/read-ahead.js';
 import { cleanupTempDirs, tempDir } from './helpers/project.js';
 
@@ -101,52 +100,5 @@ describe('startReadAhead', () => {
     // Once caught up, the thread keeps ahead of a caller that does anything between files.
     expect(fromRing).toBeGreaterThan(0);
     reader.close();
-  });
-
-  it("parses each head with the pipeline's remark processor: parseSource given that reading returns what it finds itself", async () => {
-    const dir = await tempDir();
-    const heads: Record<string, string> = {
-      plain: '---\nname: a\ndescription: b\n---\nBody.\n',
-      crlf: '---\r\nname: a\r\ndescription: "b: c"\r\n---\r\nBody.\r\n',
-      bom: '\uFEFF---\nname: a\n---\nBody\n',
-      empty: '---\n---\nBody\n',
-      fenceTrailingSpace: '--- \nname: a\n---\t\nBody\n',
-      multibyte: '---\nname: ü\ndescription: 漢字 😀 — <example>x</example>\n---\n本文\n',
-      noFrontmatter: '# Title\nBody\n',
-      unclosed: '---\nname: a\nBody\n',
-      noNewline: '---',
-    };
-    const paths = Object.keys(heads).map((name) => {
-      const file = path.join(dir, `${name}.md`);
-      writeFileSync(file, heads[name]!);
-      return file;
-    });
-    const reader = startReadAhead(paths, 1 << 20, { ringBytes: 1 << 16 });
-    const noReport = () => {};
-    const withHead: string[] = [];
-    for (const file of paths) {
-      await whenReady(reader);
-      const got = reader.take(file)!;
-      const name = path.basename(file, '.md');
-      let text = got.bytes.toString('utf8');
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      const own = parseSource(text, noReport);
-      if (!got.head) continue;
-      withHead.push(name);
-      const given = parseSource(text, noReport, got.head);
-      expect(given && { ...given, bodyTree: undefined }, name).toEqual(own && { ...own, bodyTree: undefined });
-      // A reading of another head (its end is not where this text's fence is) is not used.
-      const other = parseSource(text, noReport, { headEnd: got.head.headEnd + 1, rawLength: 0 });
-      expect(other && { ...other, bodyTree: undefined }, name).toEqual(own && { ...own, bodyTree: undefined });
-    }
-    expect(withHead).toEqual(['plain', 'crlf', 'bom', 'empty', 'fenceTrailingSpace', 'multibyte']);
-    // A build whose analyses come from its cache asks for no parsing.
-    const unparsed = startReadAhead(paths, 1 << 20, { parseHeads: false });
-    for (const file of paths) {
-      await whenReady(unparsed);
-      const got = unparsed.take(file)!;
-      expect(got.bytes.equals(readFileSync(file))).toBe(true);
-      expect(got.head).toBeUndefined();
-    }
   });
 });

@@ -84,8 +84,8 @@ describe('a one-shot build without the sources’ texts', () => {
   it('holds none of the texts until asked for them', async () => {
     v8.setFlagsFromString('--expose-gc');
     const gc = vm.runInNewContext('gc') as () => void;
-    // 300 sources (read on a thread from 256 on, as here, and its heads are slices of the
-    // texts) of ~64 KB: ~19 MB the build would otherwise hold to its end.
+    // 300 sources (read on a thread from 256 on, as here) of ~64 KB: ~19 MB the build would
+    // otherwise hold to its end.
     const body = 'You review code and say what to change, line by line.\n'.repeat(1200);
     const description = (i: number) => `Reviews code for correctness, style and security (part ${i}); use it after every change to a pull request`;
     const files: Record<string, string> = {};

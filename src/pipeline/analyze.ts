@@ -12,7 +12,7 @@ import { readFrontmatter, type Frontmatter } from './frontmatter/index.js';
 import type { YamlTokens } from './frontmatter/cst.js';
 import { setOwn } from './frontmatter/types.js';
 import { normalizeAgent } from './normalize/index.js';
-import { parseSource, type FrontmatterBlock, type HeadParse } from './parse.js';
+import { parseSource, type FrontmatterBlock } from './parse.js';
 import { readSource } from './read.js';
 import { resolveModel } from './resolve.js';
 import { validateFields } from './validate.js';
@@ -37,20 +37,18 @@ export interface AnalyzeInput {
   bytes?: Uint8Array;
   /** sha256 of `bytes`, hex, when the caller has it already (see ReadInput). */
   sha256?: string;
-  /** remark's reading of the head, made from these bytes elsewhere (see parse.ts HeadParse). */
-  head?: HeadParse;
 }
 
 export async function analyzeFile(input: AnalyzeInput, config: Pick<ResolvedConfig, 'rules' | 'models' | 'limits'>): Promise<AnalyzedFile> {
   const source = await readSource({ ...input, maxFileBytes: config.limits.maxFileBytes, rules: config.rules });
   const { file } = source;
   if (source.text === undefined) return { file, agent: undefined };
-  return { file, agent: analyzeText(file, source.text, source.sha256, config, input.head) };
+  return { file, agent: analyzeText(file, source.text, source.sha256, config) };
 }
 
-export function analyzeText(file: VFile, text: string, sha256: string, config: Pick<ResolvedConfig, 'rules' | 'models'> & { limits?: Partial<ResolvedConfig['limits']> }, head?: HeadParse): AgentDraft | undefined {
+export function analyzeText(file: VFile, text: string, sha256: string, config: Pick<ResolvedConfig, 'rules' | 'models'> & { limits?: Partial<ResolvedConfig['limits']> }): AgentDraft | undefined {
   const report = reporterFor(file, config.rules);
-  const parsed = parseSource(text, report, head);
+  const parsed = parseSource(text, report);
   if (!parsed) return undefined;
   const locator = createLocator(text);
   if (!checkFrontmatterSize(parsed.frontmatter, locator, report, config.limits)) return undefined;

@@ -54,8 +54,9 @@ export function detachStrings<T>(value: T): T {
   return copyJson(value, detachString);
 }
 
-function detachString(value: unknown): unknown {
-  return typeof value === 'string' && value.length >= 13 ? (' ' + value).slice(1) : value;
+/** detachStrings of one string: a copy that shares no memory with the text it was cut from. */
+export function detachString<T>(value: T): T {
+  return (typeof value === 'string' && value.length >= 13 ? (' ' + value).slice(1) : value) as T;
 }
 
 /**
