@@ -115,6 +115,8 @@ function tools(root, copies) {
     { id: 'velite', label: 'Velite 0.4', prepare: clean('.velite')(), argv: [bin('velite'), 'build', '--silent'] },
     { id: 'content-collections', label: 'Content Collections 0.15', prepare: clean('.content-collections')(), argv: [bin('content-collections'), 'build'] },
     { id: 'floor', label: 'naive floor script', prepare: clean('.floor')(), argv: [process.execPath, path.join(repo, 'bench/floor.mjs'), root] },
+    // Not a peer: the least work that writes agentc's default output (bench/output-floor.mjs).
+    { id: 'output-floor', label: "floor of agentc's output (its six files per agent, every core)", prepare: clean('.output-floor')(), argv: [process.execPath, path.join(repo, 'bench/output-floor.mjs'), root] },
   );
   return list;
 }
@@ -247,6 +249,13 @@ if (json) {
   for (const [id, name] of [['velite', 'Velite'], ['content-collections', 'Content Collections'], ['floor', 'floor']]) {
     targets.push(`info  ${big} cold agentc json target only / ${name}: ${(json.medianMs / get(big, id).medianMs).toFixed(2)}`);
   }
+}
+
+// No target: how far agentc is from the least work that writes its output.
+const outputFloor = get(big, 'output-floor');
+if (cold && outputFloor) {
+  targets.push(`info  ${big} cold agentc / floor of its output: ${(cold.medianMs / outputFloor.medianMs).toFixed(2)} (CPU ${cold.cpuMs !== undefined && outputFloor.cpuMs !== undefined ? (cold.cpuMs / outputFloor.cpuMs).toFixed(2) : '-'})`);
+  targets.push(`info  ${big} floor of agentc's output / Velite: ${(outputFloor.medianMs / get(big, 'velite').medianMs).toFixed(2)}`);
 }
 
 // No target: CPU time, which bounds the wall time of a build that keeps both cores busy.

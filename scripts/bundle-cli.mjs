@@ -6,8 +6,7 @@
  * 1.10 -> 0.91 s here (README, Development).
  * The library (lib/index.js) stays tsc's output, one module per source.
  *
- * esbuild stays in node_modules (a native binary with its own JS API), and so do the remark
- * packages the read-ahead thread loads by path.
+ * esbuild stays in node_modules (a native binary with its own JS API).
  */
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';

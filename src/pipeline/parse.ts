@@ -67,7 +67,7 @@ export interface ParsedSource {
   bodyTree(): Root;
 }
 
-export const FENCE = /^---[ \t]*$/;
+const FENCE = /^---[ \t]*$/;
 
 export function parseSource(text: string, report: Report): ParsedSource | undefined {
   const located = locateHead(text);
@@ -125,7 +125,7 @@ export function scannedFrontmatter(text: string, offset: number, headEnd: number
 const MICROMARK_ONLY = /\r(?!\n)|\0/;
 
 /** End offset (exclusive, before its line ending) of the first closing `---` line, if any. */
-export function closingFenceEnd(text: string, firstBreak: number): number | undefined {
+function closingFenceEnd(text: string, firstBreak: number): number | undefined {
   if (firstBreak === -1) return undefined;
   let start = firstBreak + 1;
   while (start <= text.length) {
@@ -139,6 +139,6 @@ export function closingFenceEnd(text: string, firstBreak: number): number | unde
   return undefined;
 }
 
-export function stripCr(line: string): string {
+function stripCr(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
