@@ -20,6 +20,7 @@ export const RULES = {
   'file/bom': { severity: 'info', description: 'The file starts with a byte order mark, which is ignored.' },
   'frontmatter/missing': { severity: 'error', locked: true, description: 'The file does not start with a `---` frontmatter block.' },
   'frontmatter/unclosed': { severity: 'error', locked: true, description: 'The frontmatter block has no closing `---` line.' },
+  'frontmatter/line-ending': { severity: 'error', locked: true, description: 'A carriage return without a line feed lets a `---` end the frontmatter before the line that closes it.' },
   'frontmatter/yaml-syntax': { severity: 'error', locked: true, description: 'The frontmatter is neither YAML nor readable as the Claude Code dialect.' },
   'frontmatter/too-large': { severity: 'error', locked: true, description: 'The frontmatter exceeds `limits.maxFrontmatterBytes`, `maxFrontmatterLines` or `maxNestingDepth`; it is not parsed.' },
   'frontmatter/not-mapping': { severity: 'error', locked: true, description: 'The frontmatter is not a mapping of `key: value` fields.' },

@@ -57,14 +57,28 @@ describe('parseSource frontmatter block', () => {
   });
 
   it.each([
-    // micromark ends a line at a lone CR, so `---` after it closes the block there.
-    ['a lone CR before a fence', '---\nname: a\r---\nb: c\n---\nbody'],
+    // micromark ends a line at a lone CR (a `---` after one closes the block: see the next test).
     ['a lone CR inside a value', '---\nname: a\rb\n---\nbody'],
+    ['a lone CR at the end of a value', '---\nname: a\ndescription: b\r \n---\nbody'],
     // micromark reads NUL as U+FFFD.
     ['a NUL', '---\nname: a\u0000b\n---\nbody'],
   ])('a head the scan cannot vouch for is read by remark: %s', (_, text) => {
     expect(scanned(text)).toBe(false);
     expect(parseSource(text, () => undefined)?.frontmatter.raw).toBe(viaRemark(text)?.raw);
+  });
+
+  it('refuses a head whose lone CR makes remark close the block before the scan\'s fence, at that CR', () => {
+    // remark would end the block after `description`, and the `tools` line would be in neither
+    // the frontmatter nor the body: the agent would get every tool.
+    const reports: [string, unknown][] = [];
+    const text = '---\nname: a\ndescription: b\r---\ntools: Read\n---\nbody';
+    expect(viaRemark(text)?.raw).toBe('name: a\ndescription: b');
+    expect(parseSource(text, (rule, _message, at) => reports.push([rule, at]))).toBeUndefined();
+    expect(reports).toEqual([['frontmatter/line-ending', { line: 3, column: 15 }]]);
+    // A lone CR that does not move the end of the block is remark's to read, and no error.
+    const inside: string[] = [];
+    expect(parseSource('---\nname: a\rb\n---\nbody', (rule) => inside.push(rule))?.frontmatter.raw).toBe('name: a\rb');
+    expect(inside).toEqual([]);
   });
 
   it('matches remark-frontmatter on arbitrary heads', () => {

@@ -14,10 +14,10 @@
  * stage needs one today. It stays the exact source text after the closing fence line;
  * `bodyTree()` runs the processor over it on demand for the stages that want one.
  */
-import type { Root } from 'mdast';
+import type { Root, Yaml } from 'mdast';
 import { createRequire } from 'node:module';
 import type { Point, Report } from '../diagnostics.js';
-import { detachString } from '../util/text.js';
+import { createLocator, detachString } from '../util/text.js';
 
 // Loaded on first use (a head with a lone CR, a body tree), so most builds never load remark.
 // The CLI's bundle drops the next line to bundle these requires (scripts/bundle-cli.mjs).
@@ -43,7 +43,7 @@ export function locateHead(text: string): { firstBreak: number; headEnd: number 
 }
 
 /** The `yaml` node remark makes of the head, or undefined when it makes none there. */
-function frontmatterNode(text: string, headEnd: number): { type: 'yaml'; value: string } | undefined {
+function frontmatterNode(text: string, headEnd: number): Yaml | undefined {
   const node = markdownProcessor().parse(text.slice(0, headEnd)).children[0];
   return node?.type === 'yaml' ? node : undefined;
 }
@@ -90,6 +90,18 @@ export function parseSource(text: string, report: Report): ParsedSource | undefi
     if (!node) {
       // The fence scan and remark-frontmatter disagree: report rather than guess.
       report('frontmatter/missing', 'Could not read the frontmatter block at the top of the file', { line: 1, column: 1 });
+      return undefined;
+    }
+    if (node.position?.end.offset !== headEnd) {
+      // A `---` after a lone CR closed remark's block before the fence the scan found: what lies
+      // between would be neither frontmatter nor body (a `tools` line there, dropped, would
+      // grant every tool; Claude Code, which ends the block at the first `---` anywhere, drops it).
+      const loneCr = /\r(?!\n)/.exec(text.slice(0, headEnd))?.index ?? 0;
+      report(
+        'frontmatter/line-ending',
+        'This carriage return (CR) without a line feed ends a line, so the `---` after it ends the frontmatter and the lines up to the next `---` line would be neither frontmatter nor prompt; save the file with LF or CRLF line endings',
+        createLocator(text).point(loneCr),
+      );
       return undefined;
     }
     raw = node.value;
