@@ -126,10 +126,10 @@ export function agentsInOutDir(key: RecordKey, found: BuildRecord | undefined): 
   return record && decodeAgentHashes(record.agentHashes);
 }
 
-/** The record of a build that wrote outDir (or found it current), after the cache was saved; undefined if it cannot have one. */
 /** What of a build's result its record is made of. */
 export type RecordedResult = Pick<BuildResult, 'config' | 'write' | 'agents' | 'files' | 'diagnostics' | 'sourceLine' | 'errorCount' | 'warningCount'>;
 
+/** The record of a build that wrote outDir (or found it current), after the cache was saved; undefined if it cannot have one. */
 export function recordOf(result: RecordedResult, facts: { cacheFolder: string; version: string; configHash: string; startedAt: number; sources: SourceStamp[]; sourceFolders: FolderStamp[] }): BuildRecord | undefined {
   const outDir = path.resolve(result.config.root, result.config.outDir);
   // The written and unchanged files are every output (reading result.output would read them back).

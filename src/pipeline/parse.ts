@@ -96,7 +96,7 @@ export function parseSource(text: string, report: Report): ParsedSource | undefi
       // A `---` after a lone CR closed remark's block before the fence the scan found: what lies
       // between would be neither frontmatter nor body (a `tools` line there, dropped, would
       // grant every tool; Claude Code, which ends the block at the first `---` anywhere, drops it).
-      const loneCr = /\r(?!\n)/.exec(text.slice(0, headEnd))?.index ?? 0;
+      const loneCr = LONE_CR.exec(text.slice(0, headEnd))?.index ?? 0;
       report(
         'frontmatter/line-ending',
         'This carriage return (CR) without a line feed ends a line, so the `---` after it ends the frontmatter and the lines up to the next `---` line would be neither frontmatter nor prompt; save the file with LF or CRLF line endings',
@@ -134,7 +134,9 @@ export function scannedFrontmatter(text: string, offset: number, headEnd: number
   // end) must not be views into the file's text, which a one-shot build lets go (released-sources.ts).
   return detachString(text.slice(offset, text.charCodeAt(closingLine - 2) === 0x0d ? closingLine - 2 : closingLine - 1));
 }
-const MICROMARK_ONLY = /\r(?!\n)|\0/;
+/** A carriage return that is a line ending of its own to micromark (not the first half of a CRLF). */
+const LONE_CR = /\r(?!\n)/;
+const MICROMARK_ONLY = new RegExp(`${LONE_CR.source}|\\0`);
 
 /** End offset (exclusive, before its line ending) of the first closing `---` line, if any. */
 function closingFenceEnd(text: string, firstBreak: number): number | undefined {
