@@ -7,7 +7,7 @@
  * prints or exits (the CLI does).
  */
 import { hash } from 'node:crypto';
-import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { existsSync, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -32,6 +32,7 @@ import { writeChanges } from './write-changes.js';
 import { MARKER_FILE, MARKER_OUTPUT, openOutput, readOutput, type WriteResult } from './write.js';
 import { defineLazy } from './util/memo.js';
 import { mapLimit } from './util/map-limit.js';
+import { readRegularFile } from './util/read-file.js';
 import { FolderWatcher } from './watch/folder-watcher.js';
 import { startReadAhead, type ReadAhead } from './read-ahead.js';
 import { ReleasedSources } from './released-sources.js';
@@ -767,9 +768,9 @@ class IncrementalBuilder implements Builder {
     } else {
       try {
         // Sync on purpose: promise-based stat + readFile are five thread-pool round trips per file.
-        const stats = statSync(source.absolutePath);
-        info = stats;
-        if (stats.isFile() && stats.size <= config.limits.maxFileBytes) bytes = readFileSync(source.absolutePath);
+        const file = readRegularFile(source.absolutePath, config.limits.maxFileBytes);
+        info = file;
+        bytes = file.bytes;
       } catch {
         bytes = undefined;
       }
