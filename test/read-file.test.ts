@@ -1,6 +1,6 @@
 /**
- * util/read-file.ts: how the builder reads each source (one descriptor: open, fstat, read). The
- * builder's diagnostics for unreadable sources are in test/security/fs.test.ts.
+ * util/read-file.ts: how the builder and the read stage read each source (one descriptor: open,
+ * fstat, read). Their diagnostics for unreadable sources are in test/security/fs.test.ts.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
@@ -33,7 +33,7 @@ describe('readRegularFile', () => {
   it('larger than the limit: its size, no bytes', async () => {
     const file = path.join(await tempDir(), 'big.md');
     await writeFile(file, 'x'.repeat(101));
-    expect(readRegularFile(file, 100)).toMatchObject({ size: 101, bytes: undefined });
+    expect(readRegularFile(file, 100)).toMatchObject({ isFile: true, size: 101, bytes: undefined });
     expect(readRegularFile(file, 101).bytes!.length).toBe(101);
   });
 
@@ -41,8 +41,8 @@ describe('readRegularFile', () => {
     const dir = await tempDir();
     await mkdir(path.join(dir, 'folder.md'));
     execFileSync('mkfifo', [path.join(dir, 'pipe.md')]);
-    expect(readRegularFile(path.join(dir, 'folder.md'), 100).bytes).toBeUndefined();
-    expect(readRegularFile(path.join(dir, 'pipe.md'), 100).bytes).toBeUndefined();
+    expect(readRegularFile(path.join(dir, 'folder.md'), 100)).toMatchObject({ isFile: false, bytes: undefined });
+    expect(readRegularFile(path.join(dir, 'pipe.md'), 100)).toMatchObject({ isFile: false, bytes: undefined });
   });
 
   it('a missing file throws ENOENT', async () => {

@@ -4,12 +4,10 @@
  * guessing, and never throws on file-system errors: they become diagnostics.
  */
 import { hash } from 'node:crypto';
-// Sync reads on purpose: each promise-based read is four thread-pool round trips (open, fstat,
-// read, close); for thousands of small files those hops, not the disk, dominate the build.
-import { readFileSync, statSync } from 'node:fs';
 import { VFile } from 'vfile';
 import { reporterFor } from '../diagnostics.js';
 import type { RuleSettings } from '../rules.js';
+import { readRegularFile } from '../util/read-file.js';
 import { createLocator } from '../util/text.js';
 
 export interface ReadInput {
@@ -43,13 +41,13 @@ export async function readSource(input: ReadInput): Promise<ReadSource> {
   let bytes = input.bytes;
   if (!bytes) {
     try {
-      const info = statSync(input.absolutePath);
-      if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
-      if (info.size > input.maxFileBytes) {
-        report('file/too-large', `File is ${info.size} bytes; the limit is ${input.maxFileBytes} (limits.maxFileBytes)`, FILE_START);
+      const read = readRegularFile(input.absolutePath, input.maxFileBytes);
+      if (!read.isFile) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
+      if (!read.bytes) {
+        report('file/too-large', `File is ${read.size} bytes; the limit is ${input.maxFileBytes} (limits.maxFileBytes)`, FILE_START);
         return { file, sha256: '', text: undefined };
       }
-      bytes = readFileSync(input.absolutePath);
+      bytes = read.bytes;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
       report('file/unreadable', `Cannot read file (${code}): ${(error as Error).message}`, FILE_START);
