@@ -7,7 +7,7 @@
  * prints or exits (the CLI does).
  */
 import { hash } from 'node:crypto';
-import { existsSync, type Stats } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -32,7 +32,7 @@ import { writeChanges } from './write-changes.js';
 import { MARKER_FILE, MARKER_OUTPUT, openOutput, readOutput, type WriteResult } from './write.js';
 import { defineLazy } from './util/memo.js';
 import { mapLimit } from './util/map-limit.js';
-import { readRegularFile } from './util/read-file.js';
+import { readRegularFile, type RegularFile } from './util/read-file.js';
 import { FolderWatcher } from './watch/folder-watcher.js';
 import { startReadAhead, type ReadAhead } from './read-ahead.js';
 import { ReleasedSources } from './released-sources.js';
@@ -757,28 +757,10 @@ class IncrementalBuilder implements Builder {
 
   /** Read one source; reuse an analysis with the same content hash, else parse it. */
   private async analyzeSource(source: SourcePath, config: ResolvedConfig, readAhead?: ReadAhead): Promise<{ entry: CacheEntry; parsed: boolean }> {
-    let bytes: Uint8Array | undefined;
-    let hashed: string | undefined;
-    let info: Pick<Stats, 'size' | 'mtimeMs'> | undefined;
-    const ahead = readAhead?.take(source.absolutePath);
-    if (ahead) {
-      info = ahead;
-      bytes = ahead.bytes;
-      hashed = ahead.sha256;
-    } else {
-      try {
-        // Sync on purpose: promise-based stat + readFile are five thread-pool round trips per file.
-        const file = readRegularFile(source.absolutePath, config.limits.maxFileBytes);
-        info = file;
-        bytes = file.bytes;
-      } catch {
-        bytes = undefined;
-      }
-    }
-    // Stat before read: a write in between leaves a newer mtime, so the next build hashes again.
-    if (bytes && info) this.sourceStats.set(source.path, [info.size, info.mtimeMs]);
-    else this.sourceStats.delete(source.path);
-    if (!bytes) {
+    // The read-ahead thread's record, or the file read here; undefined when it cannot be opened.
+    const read: { size: number; mtimeMs: number; bytes?: Uint8Array; sha256?: string } | undefined = readAhead?.take(source.absolutePath) ?? readOrUndefined(source.absolutePath, config.limits.maxFileBytes);
+    if (!read?.bytes) {
+      this.sourceStats.delete(source.path);
       // Unreadable, too large, not a file: the pipeline says why. Such results depend on the
       // file system, not on content, so they are never cached by hash.
       this.emit('file:analyze', { path: source.path });
@@ -786,7 +768,10 @@ class IncrementalBuilder implements Builder {
       this.dirtyShards.add(shardOf(source.path));
       return { entry: entryOf(analyzed, ''), parsed: true };
     }
-    const sha256 = hashed ?? hash('sha256', bytes, 'hex');
+    const { bytes } = read;
+    // Stat before read: a write in between leaves a newer mtime, so the next build hashes again.
+    this.sourceStats.set(source.path, [read.size, read.mtimeMs]);
+    const sha256 = read.sha256 ?? hash('sha256', bytes, 'hex');
     const known = this.entries.get(source.path);
     if (known && known.sha256 === sha256) {
       // An entry a one-shot build let go of its text gets it back from these bytes (released-sources.ts).
@@ -1036,5 +1021,14 @@ class IncrementalBuilder implements Builder {
     // Folders already watched as part of another tree are skipped by the folder watcher.
     if (freshSources.length > 0) this.folderWatcher?.add(freshSources);
     if (freshOthers.length > 0) this.watcher.add(freshOthers);
+  }
+}
+
+/** readRegularFile, or undefined where it throws: the pipeline reads such a file again to say why. */
+function readOrUndefined(absolutePath: string, maxBytes: number): RegularFile | undefined {
+  try {
+    return readRegularFile(absolutePath, maxBytes);
+  } catch {
+    return undefined;
   }
 }
