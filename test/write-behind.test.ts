@@ -45,6 +45,29 @@ describe('startWriteBehind', () => {
     for (const [target, bytes] of expected) expect(readFileSync(target).equals(bytes), target).toBe(true);
   });
 
+  it('puts the producer to sleep until half the ring is free, not once per file', async () => {
+    const dir = await tempDir();
+    // 64 KiB ring, 600 files of ~2 KB: the loop fills the ring far faster than files are made.
+    // A sleep ends with at most half the ring used, and the next one starts when a record's
+    // reserved room (3 bytes per UTF-16 unit) no longer fits: between two sleeps at least
+    // half the ring less one reservation goes in. Waking at every record finished (what it did
+    // before) slept for nearly every file once the ring was full.
+    const ring = 64 * 1024;
+    const queue = startWriteBehind(ring);
+    const files = 600;
+    const contents = text(3, 1000);
+    const target = (i: number) => path.join(dir, `f${String(i).padStart(3, '0')}.txt`);
+    for (let i = 0; i < files; i++) queue.write(target(i), contents);
+    queue.flush();
+    queue.close();
+    const recordBytes = 12 + Buffer.byteLength(target(0)) + Buffer.byteLength(contents) + 3;
+    const reserved = 12 + 3 * target(0).length + 3 * contents.length + 3;
+    // + 1 for the flush's wait.
+    expect(queue.sleeps).toBeLessThanOrEqual(Math.ceil((files * recordBytes) / (ring / 2 - reserved)) + 1);
+    expect(readdirSync(dir)).toHaveLength(files);
+    for (let i = 0; i < files; i += 97) expect(readFileSync(target(i), 'utf8')).toBe(contents);
+  });
+
   it('writes a file larger than the ring in parts, with its exact bytes', async () => {
     const dir = await tempDir();
     // 4 KB ring: parts of at most 1 KB, text cut every 341 code units.
