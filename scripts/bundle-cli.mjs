@@ -51,6 +51,22 @@ await build({
       },
     },
     {
+      // zod re-exports its ~60 message locales (`z.locales`), ~360 KB that every start parsed
+      // and ran (~25 ms of each start here); agentc's messages are its own and zod's English
+      // default (which zod imports by itself) is the only one it sets. `z.locales` keeps `en`.
+      name: 'agentc-zod-english-only',
+      setup(build) {
+        build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+          /[\\/]node_modules[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: 'zod-locales-en', namespace: 'agentc-zod-locales' } : undefined,
+        );
+        build.onLoad({ filter: /.*/, namespace: 'agentc-zod-locales' }, () => ({
+          contents: "export { default as en } from './en.js';\n",
+          resolveDir: path.join(repo, 'node_modules/zod/v4/locales'),
+          loader: 'js',
+        }));
+      },
+    },
+    {
       // version.js reads `../package.json` beside its own module, which the bundle's folder is not.
       name: 'agentc-version',
       setup(build) {
