@@ -22,6 +22,7 @@
  * and ~65,000 wake-ups in a cold 10k build (counted under strace; ~10,000 futex calls in all now).
  */
 import { Worker } from 'node:worker_threads';
+import { chunkSize, type OutputChunk } from './targets/types.js';
 
 export interface WriteBehind {
   /**
@@ -29,7 +30,7 @@ export interface WriteBehind {
    * large for one record goes in parts, appended in order (the manifest, the SDK modules: the
    * main thread then neither allocates their bytes nor waits for the kernel to take them).
    */
-  write(target: string, contents: string | readonly Uint8Array[]): void;
+  write(target: string, contents: string | readonly OutputChunk[]): void;
   /** Returns once every queued file is written; throws the first write's error. */
   flush(): void;
   /** Stops the worker (what is queued and not yet written is dropped). Safe to call twice. */
@@ -159,7 +160,7 @@ export function startWriteBehind(ringBytes = DEFAULT_RING_BYTES): WriteBehind {
   };
 
   /** Queues one record of `kind`; false, and nothing queued, when it would take more than half the ring. */
-  const queue = (kind: number, target: string, contents: string | readonly Uint8Array[]): boolean => {
+  const queue = (kind: number, target: string, contents: string | readonly OutputChunk[]): boolean => {
     if (closed) throw new Error('the write-behind queue is closed');
     if (Atomics.load(control, STATE) === FAILED) throw failure();
     // Text is reserved by its largest UTF-8 size (3 bytes per UTF-16 unit) and encoded
@@ -169,11 +170,15 @@ export function startWriteBehind(ringBytes = DEFAULT_RING_BYTES): WriteBehind {
     let pathBytes = target.length * 3;
     let dataBytes = 0;
     if (typeof contents === 'string') dataBytes = contents.length * 3;
-    else for (const chunk of contents) dataBytes += chunk.length;
+    else for (const chunk of contents) dataBytes += typeof chunk === 'string' ? chunk.length * 3 : chunk.length;
     let bytes = recordBytes(pathBytes, dataBytes);
     if (bytes > ringBytes / 2) {
       pathBytes = Buffer.byteLength(target);
       if (typeof contents === 'string') dataBytes = Buffer.byteLength(contents);
+      else {
+        dataBytes = 0;
+        for (const chunk of contents) dataBytes += chunkSize(chunk);
+      }
       bytes = recordBytes(pathBytes, dataBytes);
     }
     // At most half the ring: a record that must wrap then always finds room once the ring drains.
@@ -185,9 +190,13 @@ export function startWriteBehind(ringBytes = DEFAULT_RING_BYTES): WriteBehind {
     else {
       let offset = dataStart;
       for (const chunk of contents) {
-        ring.set(chunk, offset);
-        offset += chunk.length;
+        if (typeof chunk === 'string') offset += ring.write(chunk, offset, dataStart + dataBytes - offset, 'utf8');
+        else {
+          ring.set(chunk, offset);
+          offset += chunk.length;
+        }
       }
+      dataBytes = offset - dataStart;
     }
     header[at / 4] = kind;
     header[at / 4 + 1] = pathBytes;
@@ -227,36 +236,63 @@ export function startWriteBehind(ringBytes = DEFAULT_RING_BYTES): WriteBehind {
 /**
  * A file's contents in parts of at most `limit` bytes of UTF-8: text by `limit / 3` code units
  * (never cutting a surrogate pair, whose halves would each be written as U+FFFD), pieces by
- * bytes (a piece larger than the rest of a part is cut).
+ * bytes (a piece larger than the rest of a part is cut; a text piece counts 3 bytes per unit).
  */
-export function* partsOf(contents: string | readonly Uint8Array[], limit: number): Generator<string | Uint8Array[]> {
+export function* partsOf(contents: string | readonly OutputChunk[], limit: number): Generator<string | OutputChunk[]> {
+  const units = Math.max(1, Math.floor(limit / 3));
   if (typeof contents === 'string') {
-    const units = Math.floor(limit / 3);
     for (let start = 0; start < contents.length; ) {
-      let end = Math.min(start + units, contents.length);
-      const last = contents.charCodeAt(end - 1);
-      if (end < contents.length && end - start > 1 && last >= 0xd800 && last <= 0xdbff) end--;
+      const end = textCut(contents, start, units);
       yield contents.slice(start, end);
       start = end;
     }
     return;
   }
-  let part: Uint8Array[] = [];
+  let part: OutputChunk[] = [];
   let bytes = 0;
   for (const chunk of contents) {
+    if (typeof chunk === 'string') {
+      for (let at = 0; at < chunk.length; ) {
+        let end = textCut(chunk, at, Math.floor((limit - bytes) / 3));
+        // Nothing fits the rest of this part, or only half of a pair: on in the next part.
+        if (end === at || (end === at + 1 && end < chunk.length && isHighSurrogate(chunk.charCodeAt(at)))) {
+          if (part.length > 0) {
+            yield part;
+            part = [];
+            bytes = 0;
+          }
+          end = textCut(chunk, at, units);
+        }
+        part.push(at === 0 && end === chunk.length ? chunk : chunk.slice(at, end));
+        bytes += (end - at) * 3;
+        at = end;
+      }
+      continue;
+    }
     for (let at = 0; at < chunk.length; ) {
-      const take = Math.min(chunk.length - at, limit - bytes);
-      part.push(take === chunk.length ? chunk : chunk.subarray(at, at + take));
-      bytes += take;
-      at += take;
       if (bytes === limit) {
         yield part;
         part = [];
         bytes = 0;
       }
+      const take = Math.min(chunk.length - at, limit - bytes);
+      part.push(take === chunk.length ? chunk : chunk.subarray(at, at + take));
+      bytes += take;
+      at += take;
     }
   }
   if (part.length > 0) yield part;
+}
+
+/** Where a slice of `text` from `start` of at most `units` code units ends: not between the halves of a surrogate pair, unless the slice is that one unit. */
+function textCut(text: string, start: number, units: number): number {
+  let end = Math.min(start + units, text.length);
+  if (end < text.length && end - start > 1 && isHighSurrogate(text.charCodeAt(end - 1))) end--;
+  return end;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }
 
 /**

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { OutputPlan } from './targets/incremental.js';
-import type { OutputFile } from './targets/types.js';
+import { chunkBytes, type OutputFile } from './targets/types.js';
 import { compareCodeUnits } from './util/text.js';
 import { assertInside, OutputError, type WriteResult } from './write.js';
 
@@ -55,12 +55,13 @@ export async function writeChanges(outDir: string, plan: Pick<OutputPlan, 'writt
 /** A file's text, or its pieces as they are (one writev: no joined copy of a 14 MB manifest). */
 async function writeOutputFile(target: string, file: OutputFile): Promise<void> {
   if (!file.chunks) return writeFile(target, file.contents);
+  const chunks = file.chunks.map(chunkBytes);
   const handle = await open(target, 'w');
   try {
-    const { bytesWritten } = await handle.writev(file.chunks as Uint8Array[]);
+    const { bytesWritten } = await handle.writev(chunks);
     // A short write (the OS may stop early) goes on from where it stopped.
-    const total = file.chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
-    if (bytesWritten < total) await handle.write(Buffer.concat(file.chunks).subarray(bytesWritten), 0, total - bytesWritten, bytesWritten);
+    const total = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+    if (bytesWritten < total) await handle.write(Buffer.concat(chunks).subarray(bytesWritten), 0, total - bytesWritten, bytesWritten);
   } finally {
     await handle.close();
   }

@@ -12,9 +12,9 @@ import { randomBytes } from 'node:crypto';
 // The per-file loops use sync calls on purpose: a promise-based write or read is several
 // thread-pool round trips, and for thousands of small files those hops cost more than the I/O.
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync, writevSync } from 'node:fs';
-import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { lstat, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { outputSize, type OutputFile } from './targets/types.js';
+import { chunkBytes, outputSize, type OutputChunk, type OutputFile } from './targets/types.js';
 import { compareCodeUnits } from './util/text.js';
 import { startWriteBehind, type WriteBehind } from './write-behind.js';
 
@@ -229,11 +229,11 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
  * Writes the pieces in order, up to IOV_MAX of them per system call: the manifest at 10k agents
  * is 20,000 pieces, and a write each was ~0.1 s of the build's single-threaded end.
  */
-function writeChunks(target: string, chunks: readonly Uint8Array[]): void {
+function writeChunks(target: string, chunks: readonly OutputChunk[]): void {
   const fd = openSync(target, 'w');
   try {
     for (let first = 0; first < chunks.length; ) {
-      const batch = chunks.slice(first, first + IOV_MAX) as Uint8Array[];
+      const batch = chunks.slice(first, first + IOV_MAX).map(chunkBytes);
       let written = writevSync(fd, batch);
       first += batch.length;
       // A short write: the rest of this batch one piece at a time.
@@ -271,6 +271,12 @@ function sameBytes(outDir: string, output: OutputFile): boolean {
     }
     let offset = 0;
     for (const chunk of output.chunks) {
+      if (typeof chunk === 'string') {
+        const bytes = scratch.expected.write(chunk, offset, size - offset, 'utf8');
+        if (Buffer.compare(scratch.expected.subarray(offset, offset + bytes), onDisk.subarray(offset, offset + bytes)) !== 0) return false;
+        offset += bytes;
+        continue;
+      }
       if (Buffer.compare(chunk, onDisk.subarray(offset, offset + chunk.length)) !== 0) return false;
       offset += chunk.length;
     }

@@ -84,11 +84,15 @@ describe('startWriteBehind', () => {
     for (const [name, contents] of Object.entries(texts)) queue.write(path.join(dir, name), contents);
     const pieces = [Buffer.from(text(1, 9000)), Buffer.alloc(0), ...Array.from({ length: 50 }, (_, i) => Buffer.from(text(i, 97))), Buffer.alloc(3000, 7)];
     queue.write(path.join(dir, 'pieces'), pieces);
+    // Text and byte pieces mixed, text pieces longer than a part, pairs across the cuts.
+    const mixed = [text(2, 2000), Buffer.from(text(3, 500)), '', `${'c'.repeat(339)}${pair}${text(4, 700)}`, Buffer.alloc(0), '漢'.repeat(900), 'tail'];
+    queue.write(path.join(dir, 'mixed'), mixed);
     // A file written in parts replaces what was there (the first part truncates).
     queue.write(path.join(dir, 'long'), 'z'.repeat(5000));
     queue.flush();
     queue.close();
-    expect(readdirSync(dir).sort()).toEqual(['long', 'measured', 'pairs', 'pieces', 'wide']);
+    expect(readdirSync(dir).sort()).toEqual(['long', 'measured', 'mixed', 'pairs', 'pieces', 'wide']);
+    expect(readFileSync(path.join(dir, 'mixed')).equals(Buffer.concat(mixed.map((piece) => Buffer.from(piece))))).toBe(true);
     for (const name of ['wide', 'pairs', 'measured']) expect(readFileSync(path.join(dir, name)).equals(Buffer.from(texts[name]!)), name).toBe(true);
     expect(readFileSync(path.join(dir, 'long'), 'utf8')).toBe('z'.repeat(5000));
     expect(readFileSync(path.join(dir, 'pieces')).equals(Buffer.concat(pieces))).toBe(true);
@@ -101,6 +105,13 @@ describe('startWriteBehind', () => {
     expect([...partsOf('abcdefg', 6)]).toEqual(['ab', 'cd', 'ef', 'g']);
     const parts = [...partsOf([Buffer.from('abc'), Buffer.alloc(0), Buffer.from('defgh')], 3)] as Buffer[][];
     expect(parts.map((part) => Buffer.concat(part).toString())).toEqual(['abc', 'def', 'gh']);
+    // Text pieces count 3 bytes a unit: a piece is cut to the room left, never inside a pair
+    // (the pair moves to the next part), and a short piece goes whole.
+    const asText = (input: (string | Buffer)[], limit: number) => [...partsOf(input, limit)].map((part) => (part as (string | Buffer)[]).map(String));
+    expect(asText(['ab', 'cdef'], 9)).toEqual([['ab', 'c'], ['def']]);
+    expect(asText(['ab😀', 'x'], 9)).toEqual([['ab'], ['😀', 'x']]);
+    expect(asText([Buffer.from('abcd'), 'xyz'], 9)).toEqual([['abcd', 'x'], ['yz']]);
+    expect(asText(['a', '😀😀'], 9)).toEqual([['a', '😀'], ['😀']]);
   });
 
   it('reports a failed write at the next flush or write, with the system error', async () => {

@@ -72,33 +72,41 @@ describe('openOutput', () => {
     // 3 MB: past the 1 MB the comparison reuses between files; multi-byte text throughout.
     const big = 'é'.repeat(1_500_000);
     const pieces = (text: string) => outputFromChunks('manifest.json', [Buffer.from('{"a":'), Buffer.from(text), Buffer.from('}\n')]);
+    // Text pieces, bytes between them (the index modules are text pieces).
+    const textPieces = (text: string) => outputFromChunks('index.js', ['// é\n', Buffer.from('x = '), text, ';\n']);
     // Each changed file keeps its size in bytes, so only its bytes can tell.
     const outputs = (bigEnd: string, piece: string, accent: string) => [
       FILES[0]!,
       { path: 'big.txt', contents: `${big}${bigEnd}` },
       { path: 'big-same.txt', contents: `${big}b` },
       pieces(piece),
+      textPieces(`"${accent}"`),
+      outputFromChunks('index-same.js', ['a', 'é'.repeat(700_000), Buffer.from('b')]),
       { path: 'small.json', contents: `{"b":"${accent}—2"}\n` },
       { path: 'small-same.json', contents: '{"c":1}\n' },
     ];
     await writeOutput(outDir, outputs('a', '"xé"', 'é'));
     const after = outputs('z', '"yé"', 'è');
-    expect(await diffOutput(outDir, after)).toEqual({ stale: ['big.txt', 'manifest.json', 'small.json'], missing: [], extra: [], unchanged: [MARKER_FILE, 'big-same.txt', 'small-same.json'] });
+    expect(await diffOutput(outDir, after)).toEqual({ stale: ['big.txt', 'manifest.json', 'index.js', 'small.json'], missing: [], extra: [], unchanged: [MARKER_FILE, 'big-same.txt', 'index-same.js', 'small-same.json'] });
     // Unchanged in pieces too: compared piece by piece with the file.
-    expect((await diffOutput(outDir, [pieces('"xé"')])).unchanged).toEqual(['manifest.json']);
+    expect((await diffOutput(outDir, [pieces('"xé"'), textPieces('"é"')])).unchanged).toEqual(['manifest.json', 'index.js']);
     const result = await writeOutput(outDir, after);
-    expect(result.written).toEqual(['big.txt', 'manifest.json', 'small.json']);
+    expect(result.written).toEqual(['big.txt', 'index.js', 'manifest.json', 'small.json']);
     expect(await snapshotDir(outDir)).toEqual(Object.fromEntries(after.map((file) => [file.path, file.contents])));
   });
 
   it('writes a file of more pieces than one system call takes, in order, byte for byte', async () => {
     const outDir = path.join(await tempDir(), 'dist');
     // 2,500 pieces (past two batches of 1,024), of mixed sizes, some empty, with multi-byte text.
-    const chunks = Array.from({ length: 2500 }, (_, i) => Buffer.from(i % 7 === 0 ? '' : `${i}:${'é—'.repeat(i % 13)}\n`));
+    // Every third piece is text.
+    const chunks = Array.from({ length: 2500 }, (_, i) => {
+      const piece = i % 7 === 0 ? '' : `${i}:${'é—'.repeat(i % 13)}\n`;
+      return i % 3 === 0 ? piece : Buffer.from(piece);
+    });
     const writer = await openOutput(outDir);
     writer.add(outputFromChunks('manifest.json', chunks));
     await writer.commit();
-    expect(readFileSync(path.join(outDir, 'manifest.json'))).toEqual(Buffer.concat(chunks));
+    expect(readFileSync(path.join(outDir, 'manifest.json'))).toEqual(Buffer.concat(chunks.map((chunk) => Buffer.from(chunk))));
   });
 
   it('abort leaves outDir as it was and nothing beside it', async () => {

@@ -16,12 +16,12 @@
  */
 import type { ResolvedConfig } from '../config/schema.js';
 import { EFFORT_LEVELS, MEMORY_SCOPES, type Agent } from '../ir.js';
-import { GENERATED_HEADER, JS_EXT, jsValue, literalUnion, propertyKey, stringLiteral, unionType, type ModuleFormat } from './js.js';
+import { GENERATED_HEADER, JS_EXT, jsValue, literalUnionPieces, propertyKey, stringLiteral, unionType, type ModuleFormat } from './js.js';
 import { memoByIdentity } from '../util/memo.js';
 import { copyJson } from '../util/text.js';
 import { sameNames } from './same-names.js';
 import { agentBinding, cjsExports, dualExport } from './ts.js';
-import { copyOutput, listChunks, outputFromChunks, type EmitContext, type OutputFile, type Target } from './types.js';
+import { copyOutput, listChunks, outputFromChunks, textPieces, type EmitContext, type OutputFile, type Target } from './types.js';
 
 /** The SDK's PermissionMode (0.3.x): Claude Code's `manual` is not one of them. */
 export const SDK_PERMISSION_MODES = ['default', 'acceptEdits', 'bypassPermissions', 'plan', 'dontAsk', 'auto'] as const;
@@ -86,11 +86,11 @@ export function sdkModule(imports: string, value: string, format: ModuleFormat):
   return format === 'esm' ? `${body}var stdin_default = agents;\nexport {\n  agents,\n  stdin_default as default\n};\n` : `${body}${cjsExports({ agents: 'agents', default: 'agents' })}`;
 }
 
-/** The declarations, from the names' literals (stringLiteral of each). */
-function sdkDeclaration(nameLiterals: readonly string[]): string {
-  return `${GENERATED_HEADER}
+/** The declarations, from the names' literals (stringLiteral of each), in pieces (see types.ts textPieces). */
+function sdkDeclarationPieces(nameLiterals: readonly string[]): string[] {
+  return textPieces([`${GENERATED_HEADER}
 /** The name of every agent: a union of literals. */
-export type AgentName = ${literalUnion(nameLiterals)};
+export type AgentName = `, ...literalUnionPieces(nameLiterals), `;
 
 /** An MCP server for one agent: its name, or an inline \`{ name: config }\` as the SDK takes it. */
 export type AgentMcpServerSpec = string | Record<string, any>;
@@ -115,7 +115,7 @@ export interface AgentDefinition {
 /** For \`query({ prompt, options: { agents } })\`. */
 export declare const agents: Record<AgentName, AgentDefinition>;
 export default agents;
-`;
+`]);
 }
 
 /** Fields read from the agent's ts module when it is emitted: the long texts. */
@@ -160,20 +160,28 @@ function referencedParts(definition: SdkAgentDefinition): string[] {
 
 /**
  * What depends only on the agents' names, in order (the declaration, and each format's imports
- * of the agent modules): a rebuild that keeps every name (a watch edit) reuses it.
+ * of the agent modules, a line each): a rebuild that keeps every name (a watch edit) reuses it.
  */
-let lastNames: { agents: readonly Agent[]; declaration: string; imports: Record<ModuleFormat, string> } | undefined;
+let lastNames: { agents: readonly Agent[]; declaration: string[]; imports: Record<ModuleFormat, string[]> } | undefined;
 function byNames(agents: readonly Agent[]): NonNullable<typeof lastNames> {
   if (lastNames && sameNames(lastNames.agents, agents)) return lastNames;
   const literals = agents.map((agent) => stringLiteral(agent.name));
-  const imports = (format: ModuleFormat) => {
-    const lines: string[] = [];
-    for (let i = 0; i < literals.length; i++) lines.push(agentBinding(literals[i]!, i, format));
-    // join(): one flat string (see ts.ts indexModuleOf).
-    return lines.join('');
-  };
-  lastNames = { agents, declaration: sdkDeclaration(literals), imports: { esm: imports('esm'), cjs: imports('cjs') } };
+  const imports = (format: ModuleFormat) => literals.map((literal, i) => agentBinding(literal, i, format));
+  lastNames = { agents, declaration: sdkDeclarationPieces(literals), imports: { esm: imports('esm'), cjs: imports('cjs') } };
   return lastNames;
+}
+
+/**
+ * A module that reads the long texts from the agent modules: its import lines, then the
+ * entries, in pieces (see types.ts textPieces): sdkModule's text, never made as one string.
+ */
+function referencingModule(imports: readonly string[], entries: readonly string[], format: ModuleFormat): string[] {
+  const [before, after] = sdkModule('', VALUE, format).split(VALUE) as [string, string];
+  const last = entries.length - 1;
+  const lines = [GENERATED_HEADER, ...imports, `${before}${last < 0 ? '{}' : '{\n'}`];
+  for (let i = 0; i <= last; i++) lines.push(`${entries[i]}${i < last ? ',\n' : '\n}'}`);
+  lines.push(after);
+  return textPieces(lines);
 }
 
 /** The last modules made, and the entries they were made of. */
@@ -220,11 +228,8 @@ export const claudeAgentSdkTarget: Target = {
     const files: OutputFile[] = [];
     for (const format of ['esm', 'cjs'] as const satisfies readonly ModuleFormat[]) {
       const path = `claude-agent-sdk${JS_EXT[format].js}`;
-      if (reference) {
-        const value = entries.length === 0 ? '{}' : `{\n${entries.join(',\n')}\n}`;
-        files.push({ path, contents: GENERATED_HEADER + sdkModule(imports[format], value, format) });
-      } else files.push(outputFromChunks(path, inlineModule(entries as Uint8Array[], format)));
-      files.push({ path: `claude-agent-sdk${JS_EXT[format].dts}`, contents: declaration });
+      files.push(outputFromChunks(path, reference ? referencingModule(imports[format], entries as string[], format) : inlineModule(entries as Uint8Array[], format)));
+      files.push(outputFromChunks(`claude-agent-sdk${JS_EXT[format].dts}`, declaration));
     }
     lastModules = { reference, entries, files };
     return files.map(copyOutput);

@@ -116,7 +116,12 @@ export function unionType(values: readonly string[]): string {
 
 /** A union type of literals already made (stringLiteral of each). */
 export function literalUnion(literals: readonly string[]): string {
-  return literals.length === 0 ? 'never' : literals.join(' | ');
+  return literalUnionPieces(literals).join('');
+}
+
+/** literalUnion's text as one text per literal, for a large union (see types.ts textPieces). */
+export function literalUnionPieces(literals: readonly string[]): string[] {
+  return literals.length === 0 ? ['never'] : literals.map((literal, i) => (i === 0 ? literal : ` | ${literal}`));
 }
 
 export type ModuleFormat = 'esm' | 'cjs';

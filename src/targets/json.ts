@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { MANIFEST_SCHEMA_VERSION, ManifestSchema, type Agent, type Manifest, type ManifestEntry } from '../ir.js';
 import { memoByIdentity } from '../util/memo.js';
 import { sha256, stampedJson } from './agent-hash.js';
-import { listChunks, outputFromChunks, type OutputFile, type Target } from './types.js';
+import { listChunks, outputFromChunks, type Target } from './types.js';
 
 // The hashes live in ./agent-hash.ts (no zod: an up-to-date build uses them); callers know them from here.
 export { sha256, stampedJson, withHash } from './agent-hash.js';

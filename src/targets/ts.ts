@@ -12,9 +12,9 @@
  * (agents/<name>.json), exactly.
  */
 import { EFFORT_LEVELS, ISOLATION_MODES, MEMORY_SCOPES, PERMISSION_MODES, type Agent } from '../ir.js';
-import { frozenJsFromJson, GENERATED_HEADER, JS_EXT, literalType, literalUnion, stringLiteral, unionType, type ModuleFormat } from './js.js';
+import { frozenJsFromJson, GENERATED_HEADER, JS_EXT, literalType, literalUnionPieces, stringLiteral, unionType, type ModuleFormat } from './js.js';
 import { agentJson } from './json.js';
-import type { OutputFile, PackageExport, Target } from './types.js';
+import { copyOutput, outputFromChunks, textPieces, type OutputFile, type PackageExport, type Target } from './types.js';
 import { memoByIdentity } from '../util/memo.js';
 import { sameNames } from './same-names.js';
 
@@ -82,7 +82,7 @@ function agentDeclaration(type: string, format: ModuleFormat): string {
  * in name order). test/targets/modules.test.ts holds both to esbuild's output.
  */
 export function indexModule(agents: readonly Agent[], format: ModuleFormat): string {
-  return indexModuleOf(agents.map((agent) => stringLiteral(agent.name)), format);
+  return indexModulePieces(agents.map((agent) => stringLiteral(agent.name)), format).join('');
 }
 
 /**
@@ -101,31 +101,31 @@ export function agentBinding(nameLiteral: string, i: number, format: ModuleForma
 
 // The index files of 10,000 agents are four texts of ~10,000 lines each, made once per build
 // with code V8 has not optimized yet: plain loops over the names' literals, made once for all
-// four, and lines joined with join() (one flat string; a `+=` chain is a tree of 30,000 pieces
-// that measuring or writing the text must flatten first).
-function indexModuleOf(literals: readonly string[], format: ModuleFormat): string {
-  const bindings: string[] = [];
-  const record: string[] = [];
-  const names: string[] = [];
-  for (let i = 0; i < literals.length; i++) {
+// four, the lines given to textPieces (never one string of megabytes, see there).
+function indexModulePieces(literals: readonly string[], format: ModuleFormat): string[] {
+  const last = literals.length - 1;
+  const lines: string[] = [];
+  for (let i = 0; i <= last; i++) lines.push(agentBinding(literals[i]!, i, format));
+  lines.push(`const agents = Object.freeze({${last >= 0 ? '\n' : ''}`);
+  for (let i = 0; i <= last; i++) {
     const literal = literals[i]!;
-    bindings.push(agentBinding(literal, i, format));
-    record.push(`  ${literal === '"__proto__"' ? `[${literal}]` : literal}: a${i}`);
-    names.push(`  ${literal}`);
+    lines.push(`  ${literal === '"__proto__"' ? `[${literal}]` : literal}: a${i}${i < last ? ',' : ''}\n`);
   }
-  const body =
-    bindings.join('') +
-    `const agents = Object.freeze({${record.length > 0 ? `\n${record.join(',\n')}\n` : ''}});\n` +
-    `const agentNames = /* @__PURE__ */ Object.freeze([${names.length > 0 ? `\n${names.join(',\n')}\n` : ''}]);\n` +
-    'function isAgentName(name) {\n' +
-    '  return typeof name === "string" && Object.hasOwn(agents, name);\n' +
-    '}\n' +
-    'function getAgent(name) {\n' +
-    '  if (!isAgentName(name)) throw new RangeError(`agentc: no agent named ${JSON.stringify(name)}`);\n' +
-    '  return agents[name];\n' +
-    '}\n';
-  if (format === 'esm') return `${body}var stdin_default = agents;\nexport {\n  agentNames,\n  agents,\n  stdin_default as default,\n  getAgent,\n  isAgentName\n};\n`;
-  return `${body}${cjsExports({ agentNames: 'agentNames', agents: 'agents', default: 'agents', getAgent: 'getAgent', isAgentName: 'isAgentName' })}`;
+  lines.push(`});\nconst agentNames = /* @__PURE__ */ Object.freeze([${last >= 0 ? '\n' : ''}`);
+  for (let i = 0; i <= last; i++) lines.push(`  ${literals[i]}${i < last ? ',' : ''}\n`);
+  lines.push(
+    ']);\n' +
+      'function isAgentName(name) {\n' +
+      '  return typeof name === "string" && Object.hasOwn(agents, name);\n' +
+      '}\n' +
+      'function getAgent(name) {\n' +
+      '  if (!isAgentName(name)) throw new RangeError(`agentc: no agent named ${JSON.stringify(name)}`);\n' +
+      '  return agents[name];\n' +
+      '}\n',
+  );
+  if (format === 'esm') lines.push('var stdin_default = agents;\nexport {\n  agentNames,\n  agents,\n  stdin_default as default,\n  getAgent,\n  isAgentName\n};\n');
+  else lines.push(cjsExports({ agentNames: 'agentNames', agents: 'agents', default: 'agents', getAgent: 'getAgent', isAgentName: 'isAgentName' }));
+  return textPieces(lines);
 }
 
 /** module.exports as esbuild's CommonJS output makes it: `__esModule`, then a getter per export (in the order given). */
@@ -192,29 +192,23 @@ export interface Agent {
 }
 `;
 
-function indexDeclaration(literals: readonly string[], format: ModuleFormat): string {
+function indexDeclarationPieces(literals: readonly string[], format: ModuleFormat): string[] {
   const ext = JS_EXT[format].js;
-  const imports: string[] = [];
-  const record: string[] = [];
-  for (let i = 0; i < literals.length; i++) {
-    imports.push(`import type { agent as a${i} } from ${agentPathLiteral(literals[i]!, ext)};\n`);
-    record.push(`  readonly ${literals[i]}: typeof a${i};\n`);
-  }
-  return `${GENERATED_HEADER}${imports.join('')}${ENUMS}${AGENT_TYPE}
-/** The name of every agent: a union of literals. */
-export type AgentName = ${literalUnion(literals)};
-
-/** Every agent, keyed by name, each with its literal name, model and tools. */
-export interface Agents {
-${record.join('')}}
-
-export declare const agents: Agents;
-export declare const agentNames: readonly [${literals.join(', ')}];
+  const lines: string[] = [GENERATED_HEADER];
+  for (let i = 0; i < literals.length; i++) lines.push(`import type { agent as a${i} } from ${agentPathLiteral(literals[i]!, ext)};\n`);
+  lines.push(`${ENUMS}${AGENT_TYPE}\n/** The name of every agent: a union of literals. */\nexport type AgentName = `);
+  lines.push(...literalUnionPieces(literals));
+  lines.push(';\n\n/** Every agent, keyed by name, each with its literal name, model and tools. */\nexport interface Agents {\n');
+  for (let i = 0; i < literals.length; i++) lines.push(`  readonly ${literals[i]}: typeof a${i};\n`);
+  lines.push('}\n\nexport declare const agents: Agents;\nexport declare const agentNames: readonly [');
+  for (let i = 0; i < literals.length; i++) lines.push(i === 0 ? literals[i]! : `, ${literals[i]}`);
+  lines.push(`];
 /** The agent of that name; throws a RangeError for any other string at run time. */
 export declare function getAgent<N extends AgentName>(name: N): Agents[N];
 export declare function isAgentName(name: unknown): name is AgentName;
 export default agents;
-`;
+`);
+  return textPieces(lines);
 }
 
 /** Per agent, memoized by identity: a watch rebuild re-renders only the agents that changed. */
@@ -234,12 +228,12 @@ function indexFiles(agents: readonly Agent[]): OutputFile[] {
   if (!lastIndex || !sameNames(lastIndex.agents, agents)) {
     const literals = agents.map((agent) => stringLiteral(agent.name));
     const files = FORMATS.flatMap((format) => [
-      { path: `index${JS_EXT[format].js}`, contents: GENERATED_HEADER + indexModuleOf(literals, format) },
-      { path: `index${JS_EXT[format].dts}`, contents: indexDeclaration(literals, format) },
+      outputFromChunks(`index${JS_EXT[format].js}`, [GENERATED_HEADER, ...indexModulePieces(literals, format)]),
+      outputFromChunks(`index${JS_EXT[format].dts}`, indexDeclarationPieces(literals, format)),
     ]);
     lastIndex = { agents, files };
   }
-  return lastIndex.files.map((file) => ({ ...file }));
+  return lastIndex.files.map(copyOutput);
 }
 
 /**

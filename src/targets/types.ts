@@ -7,24 +7,41 @@ export interface OutputFile {
   path: string;
   contents: string;
   /**
-   * The same text as UTF-8 pieces, in order, when the target has them ready: writers write
-   * them as they are instead of encoding `contents` (which such a file makes only when read).
-   * manifest.json is assembled from per-agent pieces this way: making and encoding its
-   * megabytes of text again on every watch rebuild was most of an edit's cost at 10,000 agents.
+   * The same text in pieces, in order, when the target has them ready: writers write them as
+   * they are instead of `contents` (which such a file makes only when read). manifest.json is
+   * assembled from per-agent UTF-8 pieces this way: making and encoding its megabytes of text
+   * again on every watch rebuild was most of an edit's cost at 10,000 agents. The index and SDK
+   * modules are text pieces (see textPieces).
    */
-  chunks?: readonly Uint8Array[];
+  chunks?: readonly OutputChunk[];
+}
+
+/**
+ * A piece of a file: UTF-8 bytes, or text (written as UTF-8; a file's text pieces never split
+ * a surrogate pair, so each encodes on its own).
+ */
+export type OutputChunk = Uint8Array | string;
+
+/** A piece's bytes. */
+export function chunkBytes(chunk: OutputChunk): Uint8Array {
+  return typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+}
+
+/** A piece's size in bytes, without encoding it. */
+export function chunkSize(chunk: OutputChunk): number {
+  return typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
 }
 
 /** What a writer puts on disk for this file, in one piece. */
 export function encodeOutput(file: OutputFile): Uint8Array {
-  return file.chunks ? Buffer.concat(file.chunks) : Buffer.from(file.contents);
+  return file.chunks ? Buffer.concat(file.chunks.map(chunkBytes)) : Buffer.from(file.contents);
 }
 
 /** The file's size in bytes, without encoding it. */
 export function outputSize(file: OutputFile): number {
   if (!file.chunks) return Buffer.byteLength(file.contents);
   let size = 0;
-  for (const chunk of file.chunks) size += chunk.length;
+  for (const chunk of file.chunks) size += chunkSize(chunk);
   return size;
 }
 
@@ -32,23 +49,27 @@ export function outputSize(file: OutputFile): number {
 export function sameOutput(a: OutputFile, b: OutputFile): boolean {
   if (a === b) return true;
   if (a.chunks === undefined && b.chunks === undefined) return a.contents === b.contents;
-  if (a.chunks && b.chunks && a.chunks.length === b.chunks.length) {
-    // Unchanged pieces are the same (memoized) objects: most of this is pointer comparisons.
-    return a.chunks.every((chunk, i) => chunk === b.chunks![i] || Buffer.compare(chunk, b.chunks![i]!) === 0);
-  }
+  if (a.chunks && b.chunks && a.chunks.length === b.chunks.length && a.chunks.every((chunk, i) => sameChunk(chunk, b.chunks![i]!))) return true;
   return Buffer.compare(encodeOutput(a), encodeOutput(b)) === 0;
 }
 
+function sameChunk(a: OutputChunk, b: OutputChunk): boolean {
+  // Unchanged pieces are the same (memoized) objects or equal strings: mostly pointer comparisons.
+  if (a === b) return true;
+  if (typeof a === 'string' || typeof b === 'string') return typeof a === typeof b && a === b;
+  return Buffer.compare(a, b) === 0;
+}
+
 /**
- * A file given as UTF-8 pieces; its `contents` is decoded on first read. `chunks` is not
- * enumerable, so the file compares, spreads and serializes like one given as text.
+ * A file given in pieces; its `contents` is made on first read. `chunks` is not enumerable, so
+ * the file compares, spreads and serializes like one given as text.
  */
-export function outputFromChunks(path: string, chunks: readonly Uint8Array[]): OutputFile {
+export function outputFromChunks(path: string, chunks: readonly OutputChunk[]): OutputFile {
   let text: string | undefined;
   const file = {
     path,
     get contents() {
-      return (text ??= Buffer.concat(chunks).toString('utf8'));
+      return (text ??= chunks.every((chunk) => typeof chunk === 'string') ? chunks.join('') : Buffer.concat(chunks.map(chunkBytes)).toString('utf8'));
     },
   };
   return Object.defineProperty(file, 'chunks', { value: chunks, enumerable: false });
@@ -68,6 +89,31 @@ export function listChunks(head: string, items: readonly Uint8Array[], separator
   chunks.push(Buffer.from(tail));
   return chunks;
 }
+
+/**
+ * Text made of many small texts (a line per agent), as pieces of about PIECE_UNITS code units
+ * each, every piece one flat string: the index and SDK modules of 10,000 agents are megabytes,
+ * and made as one string (a join, then flattening the template around it) each was copied
+ * twice into fresh memory, whose page faults were most of the end of a cold build here.
+ * Pieces this size stay in V8's young generation and are encoded straight into the writer's
+ * ring. Concatenated, the pieces are the texts, in order.
+ */
+export function textPieces(texts: readonly string[]): string[] {
+  const pieces: string[] = [];
+  let start = 0;
+  let units = 0;
+  for (let i = 0; i < texts.length; i++) {
+    units += texts[i]!.length;
+    if (units >= PIECE_UNITS) {
+      pieces.push(texts.slice(start, i + 1).join(''));
+      start = i + 1;
+      units = 0;
+    }
+  }
+  if (start < texts.length || pieces.length === 0) pieces.push(texts.slice(start).join(''));
+  return pieces;
+}
+const PIECE_UNITS = 16 * 1024;
 
 /** A copy of a file for a caller to keep (a spread would decode a file given in pieces, and drop them). */
 export function copyOutput(file: OutputFile): OutputFile {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile, emit } from '../../src/compile.js';
 import { sdkModule, toAgentDefinition } from '../../src/targets/claude-agent-sdk.js';
 import { GENERATED_HEADER, jsValue } from '../../src/targets/js.js';
+import { encodeOutput } from '../../src/targets/types.js';
 import { writeOutput } from '../../src/write.js';
 import { cleanupTempDirs, configFor, CORPUS, tempDir } from '../helpers/project.js';
 import { buildProject, importEsm, requireCjs, type Built } from './helpers.js';
@@ -135,8 +136,8 @@ describe('claude-agent-sdk target', () => {
       const file = alone.output.find((f) => f.path === `claude-agent-sdk.${format}`)!;
       expect(file.chunks!.length).toBe(3);
       const definition = jsValue({ full: toAgentDefinition(alone.agents[0]!).definition }, { freeze: false });
-      expect(Buffer.concat(file.chunks!).toString('utf8')).toBe(GENERATED_HEADER + sdkModule('', definition, format === 'js' ? 'esm' : 'cjs'));
-      expect(file.contents).toBe(Buffer.concat(file.chunks!).toString('utf8'));
+      expect(Buffer.from(encodeOutput(file)).toString('utf8')).toBe(GENERATED_HEADER + sdkModule('', definition, format === 'js' ? 'esm' : 'cjs'));
+      expect(file.contents).toBe(Buffer.from(encodeOutput(file)).toString('utf8'));
     }
     // The same values either way, arrays as mutable as the SDK's own types say.
     const referenced = (await importEsm(path.join(built.outDir, 'claude-agent-sdk.js'))).agents as Record<string, { tools: string[] }>;
