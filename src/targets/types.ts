@@ -56,7 +56,8 @@ export function sameOutput(a: OutputFile, b: OutputFile): boolean {
 function sameChunk(a: OutputChunk, b: OutputChunk): boolean {
   // Unchanged pieces are the same (memoized) objects or equal strings: mostly pointer comparisons.
   if (a === b) return true;
-  if (typeof a === 'string' || typeof b === 'string') return typeof a === typeof b && a === b;
+  // Text against other text or bytes: the whole files are compared instead.
+  if (typeof a === 'string' || typeof b === 'string') return false;
   return Buffer.compare(a, b) === 0;
 }
 
