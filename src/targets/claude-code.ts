@@ -9,7 +9,7 @@ import { Document, visit } from 'yaml';
 import type { Agent } from '../ir.js';
 import { roundTrips, stringifyFrontmatter } from '../pipeline/frontmatter/stringify.js';
 import { readToolList } from '../pipeline/normalize/tools.js';
-import type { OutputFile, Target } from './types.js';
+import { outputFromChunks, type OutputFile, type Target } from './types.js';
 import { memoByIdentity } from '../util/memo.js';
 
 export const CLAUDE_CODE_DIR = 'claude-code';
@@ -70,7 +70,12 @@ export function claudeCodeFrontmatter(fields: Iterable<readonly [string, unknown
   return broken;
 }
 
-export const claudeCodeFile = memoByIdentity((agent: Agent): string => `---\n${claudeCodeFrontmatter(claudeCodeFields(agent))}---\n${agent.prompt}`);
+export function claudeCodeFile(agent: Agent): string {
+  return claudeCodePieces(agent).join('');
+}
+
+/** The file as its frontmatter and the prompt, written as they are (joined, the text would be copied whole to be written). */
+const claudeCodePieces = memoByIdentity((agent: Agent): readonly [string, string] => [`---\n${claudeCodeFrontmatter(claudeCodeFields(agent))}---\n`, agent.prompt]);
 
 export const claudeCodeTarget: Target = {
   name: 'claude-code',
@@ -78,7 +83,7 @@ export const claudeCodeTarget: Target = {
     return agents.flatMap((agent) => claudeCodeTarget.emitAgent!(agent, context));
   },
   emitAgent(agent): OutputFile[] {
-    return [{ path: `${CLAUDE_CODE_DIR}/${agent.name}.md`, contents: claudeCodeFile(agent) }];
+    return [outputFromChunks(`${CLAUDE_CODE_DIR}/${agent.name}.md`, claudeCodePieces(agent))];
   },
   emitShared() {
     return [];

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { MANIFEST_SCHEMA_VERSION, ManifestSchema, type Agent, type Manifest, type ManifestEntry } from '../ir.js';
 import { memoByIdentity } from '../util/memo.js';
 import { sha256, stampedJson } from './agent-hash.js';
-import { listChunks, outputFromChunks, type Target } from './types.js';
+import { listChunks, outputFromChunks, type OutputFile, type Target } from './types.js';
 
 // The hashes live in ./agent-hash.ts (no zod: an up-to-date build uses them); callers know them from here.
 export { sha256, stampedJson, withHash } from './agent-hash.js';
@@ -126,8 +126,14 @@ export function manifestJsonSchema(): string {
   return schemaText;
 }
 
-/** agents/<name>.json, memoized: a watch rebuild hands back the same string for an unchanged agent, so comparing it with the last build is immediate. */
-const agentFileText = memoByIdentity((agent: Agent) => `${agentJson(agent)}\n`);
+/**
+ * agents/<name>.json: the record's text and a newline, as two pieces (joined, the text would be
+ * copied whole to be written). A watch rebuild hands back the same text for an unchanged agent,
+ * so comparing it with the last build is immediate.
+ */
+function agentFileOutput(agent: Agent): OutputFile {
+  return outputFromChunks(agentFile(agent.name), [agentJson(agent), '\n']);
+}
 
 export const jsonTarget: Target = {
   name: 'json',
@@ -139,7 +145,7 @@ export const jsonTarget: Target = {
       const element = manifestElementFromJson(agentJson(agent), agent.name);
       if (element !== undefined) manifestElements.set(agent, Buffer.from(element));
     }
-    return [{ path: agentFile(agent.name), contents: agentFileText(agent) }];
+    return [agentFileOutput(agent)];
   },
   emitShared(agents) {
     return [

@@ -66,14 +66,25 @@ function sameChunk(a: OutputChunk, b: OutputChunk): boolean {
  * the file compares, spreads and serializes like one given as text.
  */
 export function outputFromChunks(path: string, chunks: readonly OutputChunk[]): OutputFile {
-  let text: string | undefined;
-  const file = {
-    path,
-    get contents() {
-      return (text ??= chunks.every((chunk) => typeof chunk === 'string') ? chunks.join('') : Buffer.concat(chunks.map(chunkBytes)).toString('utf8'));
-    },
-  };
-  return Object.defineProperty(file, 'chunks', { value: chunks, enumerable: false });
+  // One shared getter, no closure per file: with a getter in an object literal (a closure over
+  // the pieces) the pieces of every agent's files outlived V8's young generation (promoted
+  // ~100 -> ~220 MB in a cold 10k build).
+  return Object.defineProperties({ path } as OutputFile, {
+    contents: { get: joinedContents, enumerable: true, configurable: true },
+    chunks: { value: chunks },
+  });
+}
+
+/** The text of a file given in pieces, made on first read and kept. */
+const joinedTexts = new WeakMap<OutputFile, string>();
+function joinedContents(this: OutputFile): string {
+  let text = joinedTexts.get(this);
+  if (text === undefined) {
+    const chunks = this.chunks!;
+    text = chunks.every((chunk) => typeof chunk === 'string') ? chunks.join('') : Buffer.concat(chunks.map(chunkBytes)).toString('utf8');
+    joinedTexts.set(this, text);
+  }
+  return text;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
- * Large shared files in pieces (src/targets/types.ts textPieces): the index and SDK modules of
- * many agents are written from pieces of ~16K code units, never made as one string, and the
- * pieces are exactly the file's text.
+ * Files in pieces (src/targets/types.ts): the index and SDK modules of many agents are written
+ * from pieces of ~16K code units (textPieces), each agent's modules, JSON and Claude Code file
+ * from the texts they are made of, never joined into one string; the pieces are exactly the
+ * file's text, and the file spreads and compares as one given as text.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,8 +31,8 @@ describe('textPieces', () => {
   });
 });
 
-describe('index and SDK modules of many agents', () => {
-  it('are text pieces: written byte for byte (through the write-behind ring), the same file as one text', async () => {
+describe('files in pieces', () => {
+  it('index, SDK and agent files: written byte for byte (through the write-behind ring), the same file as one text', async () => {
     const names = Array.from({ length: 400 }, (_, i) => `agent-${String(i).padStart(3, '0')}`);
     const sources = Object.fromEntries(names.map((name) => [`agents/${name}.md`, `---\nname: ${name}\ndescription: Does ${name} — é.\n---\nYou are ${name}.\n`]));
     const built = await buildProject(sources);
@@ -47,6 +48,15 @@ describe('index and SDK modules of many agents', () => {
       expect(sameOutput(file, outputFromChunks(path, [file.contents])), path).toBe(true);
     }
     expect(built.output.find((file) => file.path === 'index.d.ts')!.contents).toContain(`export type AgentName = "${names[0]}" | "${names[1]}" |`);
+    // Each agent's modules, JSON and Claude Code file are pieces too (the value, the record's
+    // text, the prompt between the texts around them), written byte for byte.
+    for (const path of [`agents/${names[7]}.js`, `agents/${names[7]}.cjs`, `agents/${names[7]}.json`, `claude-code/${names[7]}.md`]) {
+      const file = built.output.find((candidate) => candidate.path === path)!;
+      expect(file.chunks!.length, path).toBeGreaterThan(1);
+      expect({ ...file }, path).toEqual({ path, contents: file.contents });
+      expect(readFileSync(join(built.outDir, path), 'utf8'), path).toBe(file.contents);
+    }
+    expect(built.output.find((file) => file.path === `claude-code/${names[7]}.md`)!.contents).toMatch(/\n---\nYou are agent-007\.\n$/);
     const { agentNames } = await importEsm(join(built.outDir, 'index.js'));
     expect(agentNames).toEqual(names);
   });
