@@ -11,7 +11,7 @@ export interface OutputFile {
    * they are instead of `contents` (which such a file makes only when read). manifest.json is
    * assembled from per-agent UTF-8 pieces this way: making and encoding its megabytes of text
    * again on every watch rebuild was most of an edit's cost at 10,000 agents. The index and SDK
-   * modules are text pieces (see textPieces).
+   * modules (see textPieces) and each agent's files are text pieces.
    */
   chunks?: readonly OutputChunk[];
 }
