@@ -16,7 +16,7 @@
  */
 import type { ResolvedConfig } from '../config/schema.js';
 import { EFFORT_LEVELS, MEMORY_SCOPES, type Agent } from '../ir.js';
-import { GENERATED_HEADER, JS_EXT, jsValue, literalUnionPieces, propertyKey, stringLiteral, unionType, type ModuleFormat } from './js.js';
+import { GENERATED_HEADER, JS_EXT, jsValue, literalUnionPieces, propertyKey, stringLiteral, textAround, unionType, type ModuleFormat } from './js.js';
 import { memoByIdentity } from '../util/memo.js';
 import { copyJson } from '../util/text.js';
 import { sameNames } from './same-names.js';
@@ -176,7 +176,7 @@ function byNames(agents: readonly Agent[]): NonNullable<typeof lastNames> {
  * entries, in pieces (see types.ts textPieces): sdkModule's text, never made as one string.
  */
 function referencingModule(imports: readonly string[], entries: readonly string[], format: ModuleFormat): string[] {
-  const [before, after] = sdkModule('', VALUE, format).split(VALUE) as [string, string];
+  const [before, after] = SDK_MODULE_AROUND[format];
   const last = entries.length - 1;
   const lines = [GENERATED_HEADER, ...imports, `${before}${last < 0 ? '{}' : '{\n'}`];
   for (let i = 0; i <= last; i++) lines.push(`${entries[i]}${i < last ? ',\n' : '\n}'}`);
@@ -188,8 +188,11 @@ function referencingModule(imports: readonly string[], entries: readonly string[
 let lastModules: { reference: boolean; entries: (string | Uint8Array)[]; files: OutputFile[] } | undefined;
 
 const ENTRY_SEPARATOR = Buffer.from(',\n');
-/** Stands for the `agents` object in a module's text (a module's text never holds a raw NUL). */
-const VALUE = '\u0000';
+/** The modules' own text (without imports) before and after the `agents` object. */
+const SDK_MODULE_AROUND: Record<ModuleFormat, readonly [string, string]> = {
+  esm: textAround((value) => sdkModule('', value, 'esm')),
+  cjs: textAround((value) => sdkModule('', value, 'cjs')),
+};
 
 /**
  * A module whose entries hold every agent's texts (a build without the ts target), in UTF-8
@@ -197,9 +200,9 @@ const VALUE = '\u0000';
  * these were two strings of ~79 MB at 10k agents (peak RSS ~950 MB, and ~4 s of the build).
  */
 function inlineModule(entries: readonly Uint8Array[], format: ModuleFormat): Uint8Array[] {
-  const [before, after] = (GENERATED_HEADER + sdkModule('', VALUE, format)).split(VALUE) as [string, string];
-  if (entries.length === 0) return [Buffer.from(`${before}{}${after}`)];
-  return listChunks(`${before}{\n`, entries, ENTRY_SEPARATOR, `\n}${after}`);
+  const [before, after] = SDK_MODULE_AROUND[format];
+  if (entries.length === 0) return [Buffer.from(`${GENERATED_HEADER}${before}{}${after}`)];
+  return listChunks(`${GENERATED_HEADER}${before}{\n`, entries, ENTRY_SEPARATOR, `\n}${after}`);
 }
 
 /**

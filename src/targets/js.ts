@@ -126,6 +126,17 @@ export function literalUnionPieces(literals: readonly string[]): string[] {
 
 export type ModuleFormat = 'esm' | 'cjs';
 
+/**
+ * A module's text before and after its value: `render` given a stand-in (a raw NUL, which no
+ * module text holds) and cut there. Large modules are written as these texts around their
+ * value's pieces, never as one string.
+ */
+export function textAround(render: (value: string) => string): readonly [before: string, after: string] {
+  const [before, after] = render(VALUE_STAND_IN).split(VALUE_STAND_IN);
+  return [before!, after!];
+}
+const VALUE_STAND_IN = '\u0000';
+
 /** Extension of a generated JS module and of its declaration, per format. */
 export const JS_EXT: Record<ModuleFormat, { js: string; dts: string }> = {
   esm: { js: '.js', dts: '.d.ts' },

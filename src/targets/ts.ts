@@ -12,7 +12,7 @@
  * (agents/<name>.json), exactly.
  */
 import { EFFORT_LEVELS, ISOLATION_MODES, MEMORY_SCOPES, PERMISSION_MODES, type Agent } from '../ir.js';
-import { frozenJsFromJson, GENERATED_HEADER, JS_EXT, literalType, literalUnionPieces, stringLiteral, unionType, type ModuleFormat } from './js.js';
+import { frozenJsFromJson, GENERATED_HEADER, JS_EXT, literalType, literalUnionPieces, stringLiteral, textAround, unionType, type ModuleFormat } from './js.js';
 import { agentJson } from './json.js';
 import { copyOutput, outputFromChunks, textPieces, type OutputFile, type PackageExport, type Target } from './types.js';
 import { memoByIdentity } from '../util/memo.js';
@@ -257,10 +257,9 @@ const agentModules = memoByIdentity((agent: Agent): OutputFile[] => {
  * whole to be written (a flatten per module); with the JSON and Claude Code files in pieces too,
  * a cold 10k build ran ~140 -> ~107 young-generation collections.
  */
-const VALUE = '\u0000';
-const MODULE_AROUND: Record<ModuleFormat, [string, string]> = {
-  esm: (GENERATED_HEADER + esmAgentModule(VALUE)).split(VALUE) as [string, string],
-  cjs: (GENERATED_HEADER + cjsAgentModule(VALUE)).split(VALUE) as [string, string],
+const MODULE_AROUND: Record<ModuleFormat, readonly [string, string]> = {
+  esm: textAround((value) => GENERATED_HEADER + esmAgentModule(value)),
+  cjs: textAround((value) => GENERATED_HEADER + cjsAgentModule(value)),
 };
 
 export const tsTarget: Target = {
