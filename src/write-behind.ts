@@ -31,6 +31,11 @@ export interface WriteBehind {
    * main thread then neither allocates their bytes nor waits for the kernel to take them).
    */
   write(target: string, contents: string | readonly OutputChunk[]): void;
+  /**
+   * Queues a file whose pieces are made as they are read (OutputFile.stream), in parts of at most
+   * a quarter of the ring, each made, written into the ring and let go before the next.
+   */
+  writeStream(target: string, pieces: Iterable<OutputChunk>): void;
   /** Returns once every queued file is written; throws the first write's error. */
   flush(): void;
   /** Stops the worker (what is queued and not yet written is dropped). Safe to call twice. */
@@ -217,6 +222,35 @@ export function startWriteBehind(ringBytes = DEFAULT_RING_BYTES): WriteBehind {
         if (!queue(kind, target, part)) throw new Error(`write-behind: a part of ${target} does not fit the ring`);
         kind = RECORD_APPEND;
       }
+    },
+    writeStream(target, pieces) {
+      const limit = ringBytes / 4;
+      let kind = RECORD_FILE;
+      const put = (part: readonly OutputChunk[]) => {
+        // A part holds whole pieces, so only one piece larger than the ring allows needs cutting.
+        if (!queue(kind, target, part)) {
+          for (const cut of partsOf(part, limit)) {
+            if (!queue(kind, target, cut)) throw new Error(`write-behind: a part of ${target} does not fit the ring`);
+            kind = RECORD_APPEND;
+          }
+        }
+        kind = RECORD_APPEND;
+      };
+      let part: OutputChunk[] = [];
+      let bytes = 0;
+      for (const piece of pieces) {
+        // Sized as queue() sizes them before measuring: 3 bytes per UTF-16 unit at most.
+        const size = typeof piece === 'string' ? piece.length * 3 : piece.length;
+        if (part.length > 0 && bytes + size > limit) {
+          put(part);
+          part = [];
+          bytes = 0;
+        }
+        part.push(piece);
+        bytes += size;
+      }
+      // The last part, or the empty file's only record.
+      if (part.length > 0 || kind === RECORD_FILE) put(part);
     },
     flush() {
       waitFor(0);

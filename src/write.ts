@@ -177,7 +177,8 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
         const target = place(file.path);
         if (!behind && written.length > writeBehindAfter) behind = startWriteBehind();
         if (behind) {
-          behind.write(target, file.chunks ?? file.contents);
+          if (file.stream) behind.writeStream(target, file.stream());
+          else behind.write(target, file.chunks ?? file.contents);
           return;
         }
         // Text goes to Node's UTF-8 fast path (encoded in C++): a Buffer per file, 60,000 of

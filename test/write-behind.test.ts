@@ -98,6 +98,50 @@ describe('startWriteBehind', () => {
     expect(readFileSync(path.join(dir, 'pieces')).equals(Buffer.concat(pieces))).toBe(true);
   });
 
+  it('writes a streamed file with its exact bytes, pieces longer than a part cut as write() cuts them', async () => {
+    const dir = await tempDir();
+    // 4 KB ring: parts of at most 1 KB (by 3 bytes per UTF-16 unit), so a part holds a few pieces.
+    const queue = startWriteBehind(4096);
+    const pieces = [
+      ...Array.from({ length: 300 }, (_, i) => text(i, i % 37)),
+      Buffer.from(text(5, 200)),
+      `${'a'.repeat(340)}😀${text(8, 3000)}`,
+      '',
+      Buffer.alloc(2500, 9),
+      'end',
+    ];
+    queue.writeStream(path.join(dir, 'streamed'), (function* () {
+      yield* pieces;
+    })());
+    queue.writeStream(path.join(dir, 'empty'), []);
+    // A streamed file replaces what was there, as a written one does.
+    queue.write(path.join(dir, 'again'), 'old text that is longer');
+    queue.writeStream(path.join(dir, 'again'), ['new']);
+    queue.flush();
+    queue.close();
+    expect(readFileSync(path.join(dir, 'streamed')).equals(Buffer.concat(pieces.map((piece) => Buffer.from(piece))))).toBe(true);
+    expect(readFileSync(path.join(dir, 'empty'))).toHaveLength(0);
+    expect(readFileSync(path.join(dir, 'again'), 'utf8')).toBe('new');
+  });
+
+  it('reads a stream a part at a time: what came before a part that fails to be made is already queued', async () => {
+    const dir = await tempDir();
+    const queue = startWriteBehind(4096);
+    // Pieces of 100 units: 3 to a part of 1 KB. Had the stream been read whole first, nothing
+    // would be queued when it throws.
+    const piece = (i: number) => String(i % 10).repeat(100);
+    const failing = (function* () {
+      for (let i = 0; i < 60; i++) yield piece(i);
+      throw new Error('the target failed while making its file');
+    })();
+    expect(() => queue.writeStream(path.join(dir, 'half'), failing)).toThrow('the target failed');
+    queue.flush();
+    queue.close();
+    const written = readFileSync(path.join(dir, 'half'), 'utf8');
+    expect(written.length).toBeGreaterThanOrEqual(57 * 100);
+    expect(written).toBe(Array.from({ length: written.length / 100 }, (_, i) => piece(i)).join(''));
+  });
+
   it('cuts text between whole characters and pieces at the limit', () => {
     // 9 bytes: 3 code units a part, one fewer where the third would be half of a pair.
     expect([...partsOf('aa😀😀', 9)]).toEqual(['aa', '😀', '😀']);

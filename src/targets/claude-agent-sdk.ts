@@ -17,11 +17,11 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import { EFFORT_LEVELS, MEMORY_SCOPES, type Agent } from '../ir.js';
 import { GENERATED_HEADER, JS_EXT, jsValue, literalUnionPieces, propertyKey, stringLiteral, textAround, unionType, type ModuleFormat } from './js.js';
-import { memoByIdentity } from '../util/memo.js';
+import { isRetaining, memoByIdentity } from '../util/memo.js';
 import { copyJson } from '../util/text.js';
 import { sameNames } from './same-names.js';
 import { agentBinding, cjsExports, dualExport } from './ts.js';
-import { copyOutput, listChunks, outputFromChunks, textPieces, type EmitContext, type OutputFile, type Target } from './types.js';
+import { copyOutput, listChunks, outputFromChunks, outputFromStream, pieceStream, textPieces, type EmitContext, type OutputFile, type Target } from './types.js';
 
 /** The SDK's PermissionMode (0.3.x): Claude Code's `manual` is not one of them. */
 export const SDK_PERMISSION_MODES = ['default', 'acceptEdits', 'bypassPermissions', 'plan', 'dontAsk', 'auto'] as const;
@@ -166,22 +166,28 @@ let lastNames: { agents: readonly Agent[]; declaration: string[]; imports: Recor
 function byNames(agents: readonly Agent[]): NonNullable<typeof lastNames> {
   if (lastNames && sameNames(lastNames.agents, agents)) return lastNames;
   const literals = agents.map((agent) => stringLiteral(agent.name));
-  const imports = (format: ModuleFormat) => literals.map((literal, i) => agentBinding(literal, i, format));
-  lastNames = { agents, declaration: sdkDeclarationPieces(literals), imports: { esm: imports('esm'), cjs: imports('cjs') } };
+  lastNames = { agents, declaration: sdkDeclarationPieces(literals), imports: { esm: [...importLines(literals, 'esm')], cjs: [...importLines(literals, 'cjs')] } };
   return lastNames;
+}
+
+/** Each agent module's import (or require) line, in order. */
+function* importLines(literals: readonly string[], format: ModuleFormat): Generator<string> {
+  for (let i = 0; i < literals.length; i++) yield agentBinding(literals[i]!, i, format);
 }
 
 /**
  * A module that reads the long texts from the agent modules: its import lines, then the
- * entries, in pieces (see types.ts textPieces): sdkModule's text, never made as one string.
+ * entries, a line each (given to textPieces or pieceStream): sdkModule's text, never made as
+ * one string.
  */
-function referencingModule(imports: readonly string[], entries: readonly string[], format: ModuleFormat): string[] {
+function* referencingModuleLines(imports: Iterable<string>, entries: readonly string[], format: ModuleFormat): Generator<string> {
   const [before, after] = SDK_MODULE_AROUND[format];
   const last = entries.length - 1;
-  const lines = [GENERATED_HEADER, ...imports, `${before}${last < 0 ? '{}' : '{\n'}`];
-  for (let i = 0; i <= last; i++) lines.push(`${entries[i]}${i < last ? ',\n' : '\n}'}`);
-  lines.push(after);
-  return textPieces(lines);
+  yield GENERATED_HEADER;
+  yield* imports;
+  yield `${before}${last < 0 ? '{}' : '{\n'}`;
+  for (let i = 0; i <= last; i++) yield `${entries[i]}${i < last ? ',\n' : '\n}'}`;
+  yield after;
 }
 
 /** The last modules made, and the entries they were made of. */
@@ -223,6 +229,16 @@ export const claudeAgentSdkTarget: Target = {
       reportDropped(agent, rendered.dropped, context);
       return reference ? rendered.referencedEntry(i) : rendered.inlineEntry();
     });
+    if (!isRetaining()) {
+      // A one-shot build: each module made as it is written, and nothing kept (see outputFromStream).
+      const literals = agents.map((agent) => stringLiteral(agent.name));
+      return (['esm', 'cjs'] as const satisfies readonly ModuleFormat[]).flatMap((format) => [
+        outputFromStream(`claude-agent-sdk${JS_EXT[format].js}`, () =>
+          reference ? pieceStream(referencingModuleLines(importLines(literals, format), entries as string[], format)) : inlineModule(entries as Uint8Array[], format),
+        ),
+        outputFromStream(`claude-agent-sdk${JS_EXT[format].dts}`, () => sdkDeclarationPieces(literals)),
+      ]);
+    }
     // A watch edit of a prompt or description (read from the agent module) changes no entry: keep the last files.
     if (lastModules?.reference === reference && lastModules.entries.length === entries.length && lastModules.entries.every((entry, i) => entry === entries[i])) {
       return lastModules.files.map(copyOutput);
@@ -231,7 +247,7 @@ export const claudeAgentSdkTarget: Target = {
     const files: OutputFile[] = [];
     for (const format of ['esm', 'cjs'] as const satisfies readonly ModuleFormat[]) {
       const path = `claude-agent-sdk${JS_EXT[format].js}`;
-      files.push(outputFromChunks(path, reference ? referencingModule(imports[format], entries as string[], format) : inlineModule(entries as Uint8Array[], format)));
+      files.push(outputFromChunks(path, reference ? textPieces(referencingModuleLines(imports[format], entries as string[], format)) : inlineModule(entries as Uint8Array[], format)));
       files.push(outputFromChunks(`claude-agent-sdk${JS_EXT[format].dts}`, declaration));
     }
     lastModules = { reference, entries, files };

@@ -14,8 +14,8 @@
 import { EFFORT_LEVELS, ISOLATION_MODES, MEMORY_SCOPES, PERMISSION_MODES, type Agent } from '../ir.js';
 import { frozenJsFromJson, GENERATED_HEADER, JS_EXT, literalType, literalUnionPieces, stringLiteral, textAround, unionType, type ModuleFormat } from './js.js';
 import { agentJson } from './json.js';
-import { copyOutput, outputFromChunks, textPieces, type OutputFile, type PackageExport, type Target } from './types.js';
-import { memoByIdentity } from '../util/memo.js';
+import { copyOutput, outputFromChunks, outputFromStream, pieceStream, textPieces, type OutputFile, type PackageExport, type Target } from './types.js';
+import { isRetaining, memoByIdentity } from '../util/memo.js';
 import { sameNames } from './same-names.js';
 
 const FORMATS: readonly ModuleFormat[] = ['esm', 'cjs'];
@@ -82,7 +82,7 @@ function agentDeclaration(type: string, format: ModuleFormat): string {
  * in name order). test/targets/modules.test.ts holds both to esbuild's output.
  */
 export function indexModule(agents: readonly Agent[], format: ModuleFormat): string {
-  return indexModulePieces(agents.map((agent) => stringLiteral(agent.name)), format).join('');
+  return [...indexModuleLines(agents.map((agent) => stringLiteral(agent.name)), format)].join('');
 }
 
 /**
@@ -101,31 +101,33 @@ export function agentBinding(nameLiteral: string, i: number, format: ModuleForma
 
 // The index files of 10,000 agents are four texts of ~10,000 lines each, made once per build
 // with code V8 has not optimized yet: plain loops over the names' literals, made once for all
-// four, the lines given to textPieces (never one string of megabytes, see there).
-function indexModulePieces(literals: readonly string[], format: ModuleFormat): string[] {
+// four, the lines given to textPieces or pieceStream (never one string of megabytes, see there).
+function* indexModuleLines(literals: readonly string[], format: ModuleFormat): Generator<string> {
   const last = literals.length - 1;
-  const lines: string[] = [];
-  for (let i = 0; i <= last; i++) lines.push(agentBinding(literals[i]!, i, format));
-  lines.push(`const agents = Object.freeze({${last >= 0 ? '\n' : ''}`);
+  for (let i = 0; i <= last; i++) yield agentBinding(literals[i]!, i, format);
+  yield `const agents = Object.freeze({${last >= 0 ? '\n' : ''}`;
   for (let i = 0; i <= last; i++) {
     const literal = literals[i]!;
-    lines.push(`  ${literal === '"__proto__"' ? `[${literal}]` : literal}: a${i}${i < last ? ',' : ''}\n`);
+    yield `  ${literal === '"__proto__"' ? `[${literal}]` : literal}: a${i}${i < last ? ',' : ''}\n`;
   }
-  lines.push(`});\nconst agentNames = /* @__PURE__ */ Object.freeze([${last >= 0 ? '\n' : ''}`);
-  for (let i = 0; i <= last; i++) lines.push(`  ${literals[i]}${i < last ? ',' : ''}\n`);
-  lines.push(
-    ']);\n' +
-      'function isAgentName(name) {\n' +
-      '  return typeof name === "string" && Object.hasOwn(agents, name);\n' +
-      '}\n' +
-      'function getAgent(name) {\n' +
-      '  if (!isAgentName(name)) throw new RangeError(`agentc: no agent named ${JSON.stringify(name)}`);\n' +
-      '  return agents[name];\n' +
-      '}\n',
-  );
-  if (format === 'esm') lines.push('var stdin_default = agents;\nexport {\n  agentNames,\n  agents,\n  stdin_default as default,\n  getAgent,\n  isAgentName\n};\n');
-  else lines.push(cjsExports({ agentNames: 'agentNames', agents: 'agents', default: 'agents', getAgent: 'getAgent', isAgentName: 'isAgentName' }));
-  return textPieces(lines);
+  yield `});\nconst agentNames = /* @__PURE__ */ Object.freeze([${last >= 0 ? '\n' : ''}`;
+  for (let i = 0; i <= last; i++) yield `  ${literals[i]}${i < last ? ',' : ''}\n`;
+  yield ']);\n' +
+    'function isAgentName(name) {\n' +
+    '  return typeof name === "string" && Object.hasOwn(agents, name);\n' +
+    '}\n' +
+    'function getAgent(name) {\n' +
+    '  if (!isAgentName(name)) throw new RangeError(`agentc: no agent named ${JSON.stringify(name)}`);\n' +
+    '  return agents[name];\n' +
+    '}\n';
+  if (format === 'esm') yield 'var stdin_default = agents;\nexport {\n  agentNames,\n  agents,\n  stdin_default as default,\n  getAgent,\n  isAgentName\n};\n';
+  else yield cjsExports({ agentNames: 'agentNames', agents: 'agents', default: 'agents', getAgent: 'getAgent', isAgentName: 'isAgentName' });
+}
+
+/** The index module's file: the generated header, then indexModuleLines. */
+function* indexModuleText(literals: readonly string[], format: ModuleFormat): Generator<string> {
+  yield GENERATED_HEADER;
+  yield* indexModuleLines(literals, format);
 }
 
 /** module.exports as esbuild's CommonJS output makes it: `__esModule`, then a getter per export (in the order given). */
@@ -192,23 +194,22 @@ export interface Agent {
 }
 `;
 
-function indexDeclarationPieces(literals: readonly string[], format: ModuleFormat): string[] {
+function* indexDeclarationLines(literals: readonly string[], format: ModuleFormat): Generator<string> {
   const ext = JS_EXT[format].js;
-  const lines: string[] = [GENERATED_HEADER];
-  for (let i = 0; i < literals.length; i++) lines.push(`import type { agent as a${i} } from ${agentPathLiteral(literals[i]!, ext)};\n`);
-  lines.push(`${ENUMS}${AGENT_TYPE}\n/** The name of every agent: a union of literals. */\nexport type AgentName = `);
-  lines.push(...literalUnionPieces(literals));
-  lines.push(';\n\n/** Every agent, keyed by name, each with its literal name, model and tools. */\nexport interface Agents {\n');
-  for (let i = 0; i < literals.length; i++) lines.push(`  readonly ${literals[i]}: typeof a${i};\n`);
-  lines.push('}\n\nexport declare const agents: Agents;\nexport declare const agentNames: readonly [');
-  for (let i = 0; i < literals.length; i++) lines.push(i === 0 ? literals[i]! : `, ${literals[i]}`);
-  lines.push(`];
+  yield GENERATED_HEADER;
+  for (let i = 0; i < literals.length; i++) yield `import type { agent as a${i} } from ${agentPathLiteral(literals[i]!, ext)};\n`;
+  yield `${ENUMS}${AGENT_TYPE}\n/** The name of every agent: a union of literals. */\nexport type AgentName = `;
+  yield* literalUnionPieces(literals);
+  yield ';\n\n/** Every agent, keyed by name, each with its literal name, model and tools. */\nexport interface Agents {\n';
+  for (let i = 0; i < literals.length; i++) yield `  readonly ${literals[i]}: typeof a${i};\n`;
+  yield '}\n\nexport declare const agents: Agents;\nexport declare const agentNames: readonly [';
+  for (let i = 0; i < literals.length; i++) yield i === 0 ? literals[i]! : `, ${literals[i]}`;
+  yield `];
 /** The agent of that name; throws a RangeError for any other string at run time. */
 export declare function getAgent<N extends AgentName>(name: N): Agents[N];
 export declare function isAgentName(name: unknown): name is AgentName;
 export default agents;
-`);
-  return textPieces(lines);
+`;
 }
 
 /** Per agent, memoized by identity: a watch rebuild re-renders only the agents that changed. */
@@ -225,11 +226,19 @@ const agentDeclarations = memoByIdentity((agent: Agent): Record<ModuleFormat, st
  */
 let lastIndex: { agents: readonly Agent[]; files: OutputFile[] } | undefined;
 function indexFiles(agents: readonly Agent[]): OutputFile[] {
+  if (!isRetaining()) {
+    // A one-shot build: each file made as it is written, and nothing kept (see outputFromStream).
+    const literals = agents.map((agent) => stringLiteral(agent.name));
+    return FORMATS.flatMap((format) => [
+      outputFromStream(`index${JS_EXT[format].js}`, () => pieceStream(indexModuleText(literals, format))),
+      outputFromStream(`index${JS_EXT[format].dts}`, () => pieceStream(indexDeclarationLines(literals, format))),
+    ]);
+  }
   if (!lastIndex || !sameNames(lastIndex.agents, agents)) {
     const literals = agents.map((agent) => stringLiteral(agent.name));
     const files = FORMATS.flatMap((format) => [
-      outputFromChunks(`index${JS_EXT[format].js}`, [GENERATED_HEADER, ...indexModulePieces(literals, format)]),
-      outputFromChunks(`index${JS_EXT[format].dts}`, indexDeclarationPieces(literals, format)),
+      outputFromChunks(`index${JS_EXT[format].js}`, textPieces(indexModuleText(literals, format))),
+      outputFromChunks(`index${JS_EXT[format].dts}`, textPieces(indexDeclarationLines(literals, format))),
     ]);
     lastIndex = { agents, files };
   }

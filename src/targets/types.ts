@@ -14,6 +14,13 @@ export interface OutputFile {
    * modules (see textPieces) and each agent's files are text pieces.
    */
   chunks?: readonly OutputChunk[];
+  /**
+   * The same pieces, made one by one as they are read (each call starts again), when the
+   * target makes them on demand: a one-shot build writes the index and SDK modules of 10,000
+   * agents this way, so no megabytes of their text outlive being written (see outputFromStream).
+   * Readers that want the pieces all at once use `chunks`, which such a file makes when read.
+   */
+  stream?: () => Iterable<OutputChunk>;
 }
 
 /**
@@ -75,6 +82,31 @@ export function outputFromChunks(path: string, chunks: readonly OutputChunk[]): 
   });
 }
 
+/**
+ * A file whose pieces `stream` makes as they are read; its `chunks` and `contents` are made on
+ * first read (and kept). Writing it through the writer thread never holds more than a part of
+ * it: at 10k agents the index and SDK modules (~12 MB of text, made at the end of a build)
+ * otherwise lived long enough for V8 to move them to its old generation, copying them into
+ * fresh memory (see "Measuring on this machine" in the README for what that costs here).
+ */
+export function outputFromStream(path: string, stream: () => Iterable<OutputChunk>): OutputFile {
+  return Object.defineProperties({ path } as OutputFile, {
+    contents: { get: joinedContents, enumerable: true, configurable: true },
+    chunks: { get: streamedChunks, configurable: true },
+    stream: { value: stream },
+  });
+}
+
+const streamedPieces = new WeakMap<OutputFile, readonly OutputChunk[]>();
+function streamedChunks(this: OutputFile): readonly OutputChunk[] {
+  let chunks = streamedPieces.get(this);
+  if (chunks === undefined) {
+    chunks = Array.from(this.stream!());
+    streamedPieces.set(this, chunks);
+  }
+  return chunks;
+}
+
 /** The text of a file given in pieces, made on first read and kept. */
 const joinedTexts = new WeakMap<OutputFile, string>();
 function joinedContents(this: OutputFile): string {
@@ -108,27 +140,33 @@ export function listChunks(head: string, items: readonly Uint8Array[], separator
  * and made as one string (a join, then flattening the template around it) each was copied
  * twice into fresh memory, whose page faults were most of the end of a cold build here.
  * Pieces this size stay in V8's young generation and are encoded straight into the writer's
- * ring. Concatenated, the pieces are the texts, in order.
+ * ring. Concatenated, the pieces are the texts, in order (one empty piece for no text).
  */
-export function textPieces(texts: readonly string[]): string[] {
-  const pieces: string[] = [];
-  let start = 0;
+export function textPieces(texts: Iterable<string>): string[] {
+  const pieces = Array.from(pieceStream(texts));
+  return pieces.length === 0 ? [''] : pieces;
+}
+
+/** textPieces' pieces, each made when it is read: only the texts of one piece are held at a time. */
+export function* pieceStream(texts: Iterable<string>): Generator<string> {
+  let group: string[] = [];
   let units = 0;
-  for (let i = 0; i < texts.length; i++) {
-    units += texts[i]!.length;
+  for (const text of texts) {
+    group.push(text);
+    units += text.length;
     if (units >= PIECE_UNITS) {
-      pieces.push(texts.slice(start, i + 1).join(''));
-      start = i + 1;
+      yield group.join('');
+      group = [];
       units = 0;
     }
   }
-  if (start < texts.length || pieces.length === 0) pieces.push(texts.slice(start).join(''));
-  return pieces;
+  if (group.length > 0) yield group.join('');
 }
 const PIECE_UNITS = 16 * 1024;
 
 /** A copy of a file for a caller to keep (a spread would decode a file given in pieces, and drop them). */
 export function copyOutput(file: OutputFile): OutputFile {
+  if (file.stream) return outputFromStream(file.path, file.stream);
   return file.chunks ? outputFromChunks(file.path, file.chunks) : { ...file };
 }
 

@@ -29,6 +29,14 @@ export function memoByIdentity<K extends object, V>(fn: (key: K) => V): (key: K)
   };
 }
 
+/**
+ * Whether values made now may be kept for a later build: false inside `withoutRetaining`, a
+ * one-shot build, where targets keep no cache of their shared files either.
+ */
+export function isRetaining(): boolean {
+  return retaining;
+}
+
 /** Run fn with memos that keep nothing past the next key (see above). Synchronous only. */
 export function withoutRetaining<T>(fn: () => T): T {
   const before = retaining;

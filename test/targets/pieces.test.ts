@@ -7,8 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeOutput, outputFromChunks, sameOutput, textPieces } from '../../src/targets/types.js';
-import { cleanupTempDirs } from '../helpers/project.js';
+import { emitTargetsTo } from '../../src/targets/index.js';
+import { copyOutput, encodeOutput, outputFromChunks, outputFromStream, pieceStream, sameOutput, textPieces, type OutputFile } from '../../src/targets/types.js';
+import { cleanupTempDirs, configFor } from '../helpers/project.js';
 import { buildProject, importEsm } from './helpers.js';
 
 afterAll(cleanupTempDirs);
@@ -28,6 +29,38 @@ describe('textPieces', () => {
     at = 0;
     for (const piece of pieces) expect(ends.has((at += piece.length))).toBe(true);
     expect(textPieces([])).toEqual(['']);
+    // pieceStream makes the same pieces, each when it is read.
+    let read = 0;
+    const counted = function* () {
+      for (const text of texts) {
+        read++;
+        yield text;
+      }
+    };
+    const stream = pieceStream(counted());
+    expect(stream.next().value).toBe(pieces[0]);
+    expect(read).toBeLessThan(texts.length / 4);
+    expect([pieces[0], ...stream]).toEqual(pieces);
+    expect([...pieceStream([])]).toEqual([]);
+  });
+});
+
+describe('outputFromStream', () => {
+  it('is a file whose pieces are made anew at each read, spreading and copying as one given as text', () => {
+    let made = 0;
+    const file = outputFromStream('big.txt', () => {
+      made++;
+      return ['a', Buffer.from('é'), 'b'];
+    });
+    expect(made).toBe(0);
+    expect([...file.stream!()]).toEqual(['a', Buffer.from('é'), 'b']);
+    expect(made).toBe(1);
+    expect(file.contents).toBe('aéb');
+    expect(file.chunks).toEqual(['a', Buffer.from('é'), 'b']);
+    expect({ ...file }).toEqual({ path: 'big.txt', contents: 'aéb' });
+    expect(copyOutput(file).stream).toBe(file.stream);
+    expect(sameOutput(file, { path: 'big.txt', contents: 'aéb' })).toBe(true);
+    expect(Buffer.from(encodeOutput(file)).toString('utf8')).toBe('aéb');
   });
 });
 
@@ -59,5 +92,24 @@ describe('files in pieces', () => {
     expect(built.output.find((file) => file.path === `claude-code/${names[7]}.md`)!.contents).toMatch(/\n---\nYou are agent-007\.\n$/);
     const { agentNames } = await importEsm(join(built.outDir, 'index.js'));
     expect(agentNames).toEqual(names);
+
+    // A one-shot build (emitTargetsTo, nothing retained) makes the index and SDK modules as they
+    // are written: streams of the same bytes, made anew by each read, none kept for a next build.
+    const oneShot = (): OutputFile[] => {
+      const files: OutputFile[] = [];
+      emitTargetsTo(built.agents, configFor(built.root), () => {}, (file) => files.push(file));
+      return files;
+    };
+    const first = oneShot();
+    const second = oneShot();
+    for (const path of ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'claude-agent-sdk.js', 'claude-agent-sdk.cjs', 'claude-agent-sdk.d.ts', 'claude-agent-sdk.d.cts']) {
+      const streamed = first.find((file) => file.path === path)!;
+      expect(streamed.stream, path).toBeDefined();
+      expect(second.find((file) => file.path === path)!.stream, path).not.toBe(streamed.stream);
+      const pieces = [...streamed.stream!()];
+      expect(pieces.length, path).toBeGreaterThan(path.startsWith('claude-agent-sdk.d.') ? 0 : 1);
+      expect(pieces.join(''), path).toBe(built.output.find((file) => file.path === path)!.contents);
+      expect([...streamed.stream!()], path).toEqual(pieces);
+    }
   });
 });
