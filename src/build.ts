@@ -1,9 +1,9 @@
 /** `agents build` as a function: compile, then write outDir atomically (or compare with it). */
 import path from 'node:path';
-import { compile, type CompileResult } from './compile.js';
+import { compile, compileTo, type CompileResult } from './compile.js';
 import { loadConfig, type LoadConfigOptions } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
-import { diffOutput, writeOutput, type OutputDiff, type WriteResult } from './write.js';
+import { MARKER_OUTPUT, openOutputCheck, writeOutput, type OutputDiff, type WriteResult } from './write.js';
 
 export interface BuildOptions extends LoadConfigOptions {
   /** Compare with outDir instead of writing it. */
@@ -19,7 +19,10 @@ export interface BuildResult extends CompileResult {
   outDir: string;
   /** Set when outDir was written. */
   write?: WriteResult;
-  /** Set with `check`: how outDir differs from a fresh build. */
+  /**
+   * Set with `check`: how outDir differs from a fresh build (each path list sorted). The files
+   * are compared as the targets make them, not kept: `output` is then empty.
+   */
   check?: OutputDiff & { upToDate: boolean };
   /**
    * The text of a source line a diagnostic points at, when known without reading the file:
@@ -31,12 +34,17 @@ export interface BuildResult extends CompileResult {
 
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const config = options.config ?? (await loadConfig(options));
-  const result = await compile(config);
   const outDir = path.resolve(config.root, config.outDir);
-  if (result.errorCount > 0 || options.validateOnly) return { ...result, config, outDir };
-  if (options.check) {
-    const diff = await diffOutput(outDir, result.output);
+  if (options.check && !options.validateOnly) {
+    // Each file compared as it is made, then let go: `output` stays empty.
+    const check = await openOutputCheck(outDir);
+    check.add(MARKER_OUTPUT);
+    const result = await compileTo(config, (file) => check.add(file));
+    if (result.errorCount > 0) return { ...result, config, outDir };
+    const diff = check.finish();
     return { ...result, config, outDir, check: { ...diff, upToDate: diff.stale.length + diff.missing.length + diff.extra.length === 0 } };
   }
+  const result = await compile(config);
+  if (result.errorCount > 0 || options.validateOnly) return { ...result, config, outDir };
   return { ...result, config, outDir, write: await writeOutput(outDir, result.output) };
 }

@@ -35,9 +35,20 @@ export interface CompileResult {
 const READ_CONCURRENCY = 64;
 
 export async function compile(config: ResolvedConfig, sources?: readonly SourcePath[]): Promise<CompileResult> {
+  return compileAnalyzed(await analyzeAll(config, sources), config);
+}
+
+/**
+ * compile, with the output handed to `sink` file by file as the targets make it and not kept:
+ * `output` is empty (`agents build --check` compares each file with outDir this way).
+ */
+export async function compileTo(config: ResolvedConfig, sink: OutputSink, sources?: readonly SourcePath[]): Promise<CompileResult> {
+  return compileAnalyzedTo(await analyzeAll(config, sources), config, sink);
+}
+
+async function analyzeAll(config: ResolvedConfig, sources: readonly SourcePath[] | undefined): Promise<AnalyzedFile[]> {
   const paths = sources ?? (await discover(config));
-  const analyzed = await mapLimit(paths, READ_CONCURRENCY, (source) => analyzeFile(source, config));
-  return compileAnalyzed(analyzed, config);
+  return mapLimit(paths, READ_CONCURRENCY, (source) => analyzeFile(source, config));
 }
 
 /**

@@ -2,7 +2,10 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, cli, makeProject, snapshotDir } from './helpers/project.js';
+import { build } from '../src/build.js';
+import { compile } from '../src/compile.js';
+import { diffOutput } from '../src/write.js';
+import { cleanupTempDirs, cli, configFor, makeProject, snapshotDir } from './helpers/project.js';
 
 afterAll(cleanupTempDirs);
 
@@ -19,6 +22,30 @@ async function built(): Promise<string> {
 const lastLine = (text: string) => text.trimEnd().split('\n').at(-1);
 
 describe('agents build --check', () => {
+  it('compares each file as the targets make it: the lists of comparing the whole output, sorted, and no output kept', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `agent-${String(i).padStart(2, '0')}`);
+    const root = await makeProject(Object.fromEntries(names.map((name) => [`agents/${name}.md`, agent(name)])));
+    expect((await cli(root, 'build')).code).toBe(0);
+    await writeFile(path.join(root, 'agents/agent-07.md'), agent('agent-07', 'Edited since the build.'));
+    await writeFile(path.join(root, 'agents/agent-40.md'), agent('agent-40'));
+    await rm(path.join(root, 'agents/agent-03.md'));
+    await writeFile(path.join(root, 'dist/stray.txt'), 'not ours');
+    const outDir = path.join(root, 'dist');
+    const before = await snapshotDir(outDir);
+    const checked = await build({ config: configFor(root), check: true });
+    expect(checked.output).toEqual([]);
+    const { upToDate, ...lists } = checked.check!;
+    expect(upToDate).toBe(false);
+    const whole = await diffOutput(outDir, (await compile(configFor(root))).output);
+    expect(lists).toEqual(whole);
+    expect(lists.stale).toContain('agents/agent-07.json');
+    expect(lists.stale).toContain('index.d.ts');
+    expect(lists.missing).toContain('agents/agent-40.json');
+    expect(lists.extra).toEqual(['agents/agent-03.cjs', 'agents/agent-03.d.cts', 'agents/agent-03.d.ts', 'agents/agent-03.js', 'agents/agent-03.json', 'claude-code/agent-03.md', 'stray.txt']);
+    for (const paths of Object.values(lists)) expect(paths).toEqual([...paths].sort());
+    expect(await snapshotDir(outDir)).toEqual(before);
+  });
+
   it('clean: exit 0, nothing listed, nothing written', async () => {
     const root = await built();
     const before = await snapshotDir(path.join(root, 'dist'));
