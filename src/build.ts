@@ -8,7 +8,7 @@ import { MARKER_OUTPUT, openOutputCheck, writeOutput, type OutputDiff, type Writ
 export interface BuildOptions extends LoadConfigOptions {
   /** Compare with outDir instead of writing it. */
   check?: boolean;
-  /** Parse and validate only (`agents check`): no output is compared or written. */
+  /** Parse and validate only (`agents check`): no output is compared or written (`output` is empty). */
   validateOnly?: boolean;
   /** A config already loaded (skips loading). */
   config?: ResolvedConfig;
@@ -35,7 +35,9 @@ export interface BuildResult extends CompileResult {
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const config = options.config ?? (await loadConfig(options));
   const outDir = path.resolve(config.root, config.outDir);
-  if (options.check && !options.validateOnly) {
+  // The targets still run for what they report; what they make is let go at once.
+  if (options.validateOnly) return { ...(await compileTo(config, () => {})), config, outDir };
+  if (options.check) {
     // Each file compared as it is made, then let go: `output` stays empty.
     const check = await openOutputCheck(outDir);
     check.add(MARKER_OUTPUT);
@@ -45,6 +47,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     return { ...result, config, outDir, check: { ...diff, upToDate: diff.stale.length + diff.missing.length + diff.extra.length === 0 } };
   }
   const result = await compile(config);
-  if (result.errorCount > 0 || options.validateOnly) return { ...result, config, outDir };
+  if (result.errorCount > 0) return { ...result, config, outDir };
   return { ...result, config, outDir, write: await writeOutput(outDir, result.output) };
 }
