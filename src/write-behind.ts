@@ -165,7 +165,7 @@ export function startWriteBehind(ringBytes = DEFAULT_RING_BYTES): WriteBehind {
   };
 
   /** Queues one record of `kind`; false, and nothing queued, when it would take more than half the ring. */
-  const queue = (kind: number, target: string, contents: string | readonly OutputChunk[]): boolean => {
+  const queue = (kind: number, target: string, contents: readonly OutputChunk[]): boolean => {
     if (closed) throw new Error('the write-behind queue is closed');
     if (Atomics.load(control, STATE) === FAILED) throw failure();
     // Text is reserved by its largest UTF-8 size (3 bytes per UTF-16 unit) and encoded
@@ -174,16 +174,12 @@ export function startWriteBehind(ringBytes = DEFAULT_RING_BYTES): WriteBehind {
     // measured.
     let pathBytes = target.length * 3;
     let dataBytes = 0;
-    if (typeof contents === 'string') dataBytes = contents.length * 3;
-    else for (const chunk of contents) dataBytes += typeof chunk === 'string' ? chunk.length * 3 : chunk.length;
+    for (const chunk of contents) dataBytes += typeof chunk === 'string' ? chunk.length * 3 : chunk.length;
     let bytes = recordBytes(pathBytes, dataBytes);
     if (bytes > ringBytes / 2) {
       pathBytes = Buffer.byteLength(target);
-      if (typeof contents === 'string') dataBytes = Buffer.byteLength(contents);
-      else {
-        dataBytes = 0;
-        for (const chunk of contents) dataBytes += chunkSize(chunk);
-      }
+      dataBytes = 0;
+      for (const chunk of contents) dataBytes += chunkSize(chunk);
       bytes = recordBytes(pathBytes, dataBytes);
     }
     // At most half the ring: a record that must wrap then always finds room once the ring drains.
@@ -191,18 +187,15 @@ export function startWriteBehind(ringBytes = DEFAULT_RING_BYTES): WriteBehind {
     const at = reserve(bytes);
     pathBytes = ring.write(target, at + HEADER_BYTES, pathBytes, 'utf8');
     const dataStart = at + HEADER_BYTES + pathBytes;
-    if (typeof contents === 'string') dataBytes = ring.write(contents, dataStart, dataBytes, 'utf8');
-    else {
-      let offset = dataStart;
-      for (const chunk of contents) {
-        if (typeof chunk === 'string') offset += ring.write(chunk, offset, dataStart + dataBytes - offset, 'utf8');
-        else {
-          ring.set(chunk, offset);
-          offset += chunk.length;
-        }
+    let offset = dataStart;
+    for (const chunk of contents) {
+      if (typeof chunk === 'string') offset += ring.write(chunk, offset, dataStart + dataBytes - offset, 'utf8');
+      else {
+        ring.set(chunk, offset);
+        offset += chunk.length;
       }
-      dataBytes = offset - dataStart;
     }
+    dataBytes = offset - dataStart;
     header[at / 4] = kind;
     header[at / 4 + 1] = pathBytes;
     header[at / 4 + 2] = dataBytes;
@@ -210,48 +203,46 @@ export function startWriteBehind(ringBytes = DEFAULT_RING_BYTES): WriteBehind {
     return true;
   };
 
+  /** Queues a file's pieces in parts (see WriteBehind.writeStream); `write` is this over the whole file. */
+  const writeStream = (target: string, pieces: Iterable<OutputChunk>): void => {
+    // Parts of at most a quarter of the ring (a record may take half): a file that fits is one record.
+    const limit = ringBytes / 4;
+    let kind = RECORD_FILE;
+    const put = (part: readonly OutputChunk[]) => {
+      // A part holds whole pieces, so only one piece larger than the ring allows needs cutting.
+      if (!queue(kind, target, part)) {
+        for (const cut of partsOf(part, limit)) {
+          if (!queue(kind, target, cut)) throw new Error(`write-behind: a part of ${target} does not fit the ring`);
+          kind = RECORD_APPEND;
+        }
+      }
+      kind = RECORD_APPEND;
+    };
+    let part: OutputChunk[] = [];
+    let bytes = 0;
+    for (const piece of pieces) {
+      // Sized as queue() sizes them before measuring: 3 bytes per UTF-16 unit at most.
+      const size = typeof piece === 'string' ? piece.length * 3 : piece.length;
+      if (part.length > 0 && bytes + size > limit) {
+        put(part);
+        part = [];
+        bytes = 0;
+      }
+      part.push(piece);
+      bytes += size;
+    }
+    // The last part, or the empty file's only record.
+    if (part.length > 0 || kind === RECORD_FILE) put(part);
+  };
+
   return {
     get sleeps() {
       return sleeps;
     },
     write(target, contents) {
-      if (queue(RECORD_FILE, target, contents)) return;
-      // Too large for one record: in parts of at most a quarter of the ring (a record may take half).
-      let kind = RECORD_FILE;
-      for (const part of partsOf(contents, ringBytes / 4)) {
-        if (!queue(kind, target, part)) throw new Error(`write-behind: a part of ${target} does not fit the ring`);
-        kind = RECORD_APPEND;
-      }
+      writeStream(target, typeof contents === 'string' ? [contents] : contents);
     },
-    writeStream(target, pieces) {
-      const limit = ringBytes / 4;
-      let kind = RECORD_FILE;
-      const put = (part: readonly OutputChunk[]) => {
-        // A part holds whole pieces, so only one piece larger than the ring allows needs cutting.
-        if (!queue(kind, target, part)) {
-          for (const cut of partsOf(part, limit)) {
-            if (!queue(kind, target, cut)) throw new Error(`write-behind: a part of ${target} does not fit the ring`);
-            kind = RECORD_APPEND;
-          }
-        }
-        kind = RECORD_APPEND;
-      };
-      let part: OutputChunk[] = [];
-      let bytes = 0;
-      for (const piece of pieces) {
-        // Sized as queue() sizes them before measuring: 3 bytes per UTF-16 unit at most.
-        const size = typeof piece === 'string' ? piece.length * 3 : piece.length;
-        if (part.length > 0 && bytes + size > limit) {
-          put(part);
-          part = [];
-          bytes = 0;
-        }
-        part.push(piece);
-        bytes += size;
-      }
-      // The last part, or the empty file's only record.
-      if (part.length > 0 || kind === RECORD_FILE) put(part);
-    },
+    writeStream,
     flush() {
       waitFor(0);
     },
@@ -272,6 +263,8 @@ export function startWriteBehind(ringBytes = DEFAULT_RING_BYTES): WriteBehind {
  * (never cutting a surrogate pair, whose halves would each be written as U+FFFD), pieces by
  * bytes (a piece larger than the rest of a part is cut; a text piece counts 3 bytes per unit).
  */
+export function partsOf(contents: string, limit: number): Generator<string>;
+export function partsOf(contents: readonly OutputChunk[], limit: number): Generator<OutputChunk[]>;
 export function* partsOf(contents: string | readonly OutputChunk[], limit: number): Generator<string | OutputChunk[]> {
   const units = Math.max(1, Math.floor(limit / 3));
   if (typeof contents === 'string') {

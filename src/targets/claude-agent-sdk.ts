@@ -16,12 +16,12 @@
  */
 import type { ResolvedConfig } from '../config/schema.js';
 import { EFFORT_LEVELS, MEMORY_SCOPES, type Agent } from '../ir.js';
-import { GENERATED_HEADER, JS_EXT, jsValue, literalUnionPieces, propertyKey, stringLiteral, textAround, unionType, type ModuleFormat } from './js.js';
+import { GENERATED_HEADER, JS_EXT, jsValue, MODULE_FORMATS, literalUnionPieces, propertyKey, stringLiteral, textAround, unionType, type ModuleFormat } from './js.js';
 import { isRetaining, memoByIdentity } from '../util/memo.js';
 import { copyJson } from '../util/text.js';
 import { sameNames } from './same-names.js';
 import { agentBinding, cjsExports, dualExport } from './ts.js';
-import { copyOutput, listChunks, outputFromChunks, outputFromStream, pieceStream, textPieces, type EmitContext, type OutputFile, type Target } from './types.js';
+import { copyOutput, listChunks, outputFromChunks, outputFromLines, type EmitContext, type OutputFile, type Target } from './types.js';
 
 /** The SDK's PermissionMode (0.3.x): Claude Code's `manual` is not one of them. */
 export const SDK_PERMISSION_MODES = ['default', 'acceptEdits', 'bypassPermissions', 'plan', 'dontAsk', 'auto'] as const;
@@ -86,11 +86,13 @@ export function sdkModule(imports: string, value: string, format: ModuleFormat):
   return format === 'esm' ? `${body}var stdin_default = agents;\nexport {\n  agents,\n  stdin_default as default\n};\n` : `${body}${cjsExports({ agents: 'agents', default: 'agents' })}`;
 }
 
-/** The declarations, from the names' literals (stringLiteral of each), in pieces (see types.ts textPieces). */
-function sdkDeclarationPieces(nameLiterals: readonly string[]): string[] {
-  return textPieces([`${GENERATED_HEADER}
+/** The declarations, from the names' literals (stringLiteral of each), a text per literal (see types.ts outputFromLines). */
+function* sdkDeclarationLines(nameLiterals: readonly string[]): Generator<string> {
+  yield `${GENERATED_HEADER}
 /** The name of every agent: a union of literals. */
-export type AgentName = `, ...literalUnionPieces(nameLiterals), `;
+export type AgentName = `;
+  yield* literalUnionPieces(nameLiterals);
+  yield `;
 
 /** An MCP server for one agent: its name, or an inline \`{ name: config }\` as the SDK takes it. */
 export type AgentMcpServerSpec = string | Record<string, any>;
@@ -115,7 +117,7 @@ export interface AgentDefinition {
 /** For \`query({ prompt, options: { agents } })\`. */
 export declare const agents: Record<AgentName, AgentDefinition>;
 export default agents;
-`]);
+`;
 }
 
 /** Fields read from the agent's ts module when it is emitted: the long texts. */
@@ -159,14 +161,14 @@ function referencedParts(definition: SdkAgentDefinition): string[] {
 }
 
 /**
- * What depends only on the agents' names, in order (the declaration, and each format's imports
- * of the agent modules, a line each): a rebuild that keeps every name (a watch edit) reuses it.
+ * What depends only on the agents' names, in order (their literals, and each format's imports of
+ * the agent modules, a line each): a rebuild that keeps every name (a watch edit) reuses it.
  */
-let lastNames: { agents: readonly Agent[]; declaration: string[]; imports: Record<ModuleFormat, string[]> } | undefined;
+let lastNames: { agents: readonly Agent[]; literals: string[]; imports: Record<ModuleFormat, string[]> } | undefined;
 function byNames(agents: readonly Agent[]): NonNullable<typeof lastNames> {
   if (lastNames && sameNames(lastNames.agents, agents)) return lastNames;
   const literals = agents.map((agent) => stringLiteral(agent.name));
-  lastNames = { agents, declaration: sdkDeclarationPieces(literals), imports: { esm: [...importLines(literals, 'esm')], cjs: [...importLines(literals, 'cjs')] } };
+  lastNames = { agents, literals, imports: { esm: [...importLines(literals, 'esm')], cjs: [...importLines(literals, 'cjs')] } };
   return lastNames;
 }
 
@@ -229,28 +231,24 @@ export const claudeAgentSdkTarget: Target = {
       reportDropped(agent, rendered.dropped, context);
       return reference ? rendered.referencedEntry(i) : rendered.inlineEntry();
     });
-    if (!isRetaining()) {
-      // A one-shot build: each module made as it is written, and nothing kept (see outputFromStream).
-      const literals = agents.map((agent) => stringLiteral(agent.name));
-      return (['esm', 'cjs'] as const satisfies readonly ModuleFormat[]).flatMap((format) => [
-        outputFromStream(`claude-agent-sdk${JS_EXT[format].js}`, () =>
-          reference ? pieceStream(referencingModuleLines(importLines(literals, format), entries as string[], format)) : inlineModule(entries as Uint8Array[], format),
-        ),
-        outputFromStream(`claude-agent-sdk${JS_EXT[format].dts}`, () => sdkDeclarationPieces(literals)),
-      ]);
-    }
+    const retaining = isRetaining();
     // A watch edit of a prompt or description (read from the agent module) changes no entry: keep the last files.
-    if (lastModules?.reference === reference && lastModules.entries.length === entries.length && lastModules.entries.every((entry, i) => entry === entries[i])) {
+    if (retaining && lastModules?.reference === reference && lastModules.entries.length === entries.length && lastModules.entries.every((entry, i) => entry === entries[i])) {
       return lastModules.files.map(copyOutput);
     }
-    const { declaration, imports } = byNames(agents);
-    const files: OutputFile[] = [];
-    for (const format of ['esm', 'cjs'] as const satisfies readonly ModuleFormat[]) {
+    // A one-shot build keeps nothing: the modules' texts are made as they are written (outputFromLines).
+    const names = retaining ? byNames(agents) : undefined;
+    const literals = names?.literals ?? agents.map((agent) => stringLiteral(agent.name));
+    const files = MODULE_FORMATS.flatMap((format) => {
       const path = `claude-agent-sdk${JS_EXT[format].js}`;
-      files.push(outputFromChunks(path, reference ? textPieces(referencingModuleLines(imports[format], entries as string[], format)) : inlineModule(entries as Uint8Array[], format)));
-      files.push(outputFromChunks(`claude-agent-sdk${JS_EXT[format].dts}`, declaration));
-    }
-    lastModules = { reference, entries, files };
+      return [
+        reference
+          ? outputFromLines(path, () => referencingModuleLines(names?.imports[format] ?? importLines(literals, format), entries as string[], format))
+          : outputFromChunks(path, inlineModule(entries as Uint8Array[], format)),
+        outputFromLines(`claude-agent-sdk${JS_EXT[format].dts}`, () => sdkDeclarationLines(literals)),
+      ];
+    });
+    lastModules = retaining ? { reference, entries, files } : undefined;
     return files.map(copyOutput);
   },
   exports() {

@@ -126,6 +126,9 @@ export function literalUnionPieces(literals: readonly string[]): string[] {
 
 export type ModuleFormat = 'esm' | 'cjs';
 
+/** Every format a JS target writes, in the order it writes them. */
+export const MODULE_FORMATS: readonly ModuleFormat[] = ['esm', 'cjs'];
+
 /**
  * A module's text before and after its value: `render` given a stand-in (a raw NUL, which no
  * module text holds) and cut there. Large modules are written as these texts around their

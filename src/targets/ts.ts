@@ -12,13 +12,12 @@
  * (agents/<name>.json), exactly.
  */
 import { EFFORT_LEVELS, ISOLATION_MODES, MEMORY_SCOPES, PERMISSION_MODES, type Agent } from '../ir.js';
-import { frozenJsFromJson, GENERATED_HEADER, JS_EXT, literalType, literalUnionPieces, stringLiteral, textAround, unionType, type ModuleFormat } from './js.js';
+import { frozenJsFromJson, GENERATED_HEADER, JS_EXT, MODULE_FORMATS, literalType, literalUnionPieces, stringLiteral, textAround, unionType, type ModuleFormat } from './js.js';
 import { agentJson } from './json.js';
-import { copyOutput, outputFromChunks, outputFromStream, pieceStream, textPieces, type OutputFile, type PackageExport, type Target } from './types.js';
+import { copyOutput, outputFromChunks, outputFromLines, type OutputFile, type PackageExport, type Target } from './types.js';
 import { isRetaining, memoByIdentity } from '../util/memo.js';
 import { sameNames } from './same-names.js';
 
-const FORMATS: readonly ModuleFormat[] = ['esm', 'cjs'];
 
 /** Fields whose literal types help a consumer (a model id, a tool list); long texts stay `string`. */
 const LITERAL_FIELDS = ['name', 'model', 'tools', 'disallowedTools', 'permissionMode', 'maxTurns', 'skills', 'memory', 'background', 'effort', 'isolation', 'color'] as const;
@@ -226,23 +225,16 @@ const agentDeclarations = memoByIdentity((agent: Agent): Record<ModuleFormat, st
  */
 let lastIndex: { agents: readonly Agent[]; files: OutputFile[] } | undefined;
 function indexFiles(agents: readonly Agent[]): OutputFile[] {
-  if (!isRetaining()) {
-    // A one-shot build: each file made as it is written, and nothing kept (see outputFromStream).
-    const literals = agents.map((agent) => stringLiteral(agent.name));
-    return FORMATS.flatMap((format) => [
-      outputFromStream(`index${JS_EXT[format].js}`, () => pieceStream(indexModuleText(literals, format))),
-      outputFromStream(`index${JS_EXT[format].dts}`, () => pieceStream(indexDeclarationLines(literals, format))),
-    ]);
-  }
-  if (!lastIndex || !sameNames(lastIndex.agents, agents)) {
-    const literals = agents.map((agent) => stringLiteral(agent.name));
-    const files = FORMATS.flatMap((format) => [
-      outputFromChunks(`index${JS_EXT[format].js}`, textPieces(indexModuleText(literals, format))),
-      outputFromChunks(`index${JS_EXT[format].dts}`, textPieces(indexDeclarationLines(literals, format))),
-    ]);
-    lastIndex = { agents, files };
-  }
-  return lastIndex.files.map(copyOutput);
+  const retaining = isRetaining();
+  if (retaining && lastIndex && sameNames(lastIndex.agents, agents)) return lastIndex.files.map(copyOutput);
+  const literals = agents.map((agent) => stringLiteral(agent.name));
+  const files = MODULE_FORMATS.flatMap((format) => [
+    outputFromLines(`index${JS_EXT[format].js}`, () => indexModuleText(literals, format)),
+    outputFromLines(`index${JS_EXT[format].dts}`, () => indexDeclarationLines(literals, format)),
+  ]);
+  // A one-shot build keeps none: its files are made as they are written (outputFromLines).
+  lastIndex = retaining ? { agents, files } : undefined;
+  return files.map(copyOutput);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Agent } from '../ir.js';
 import type { RuleId } from '../rules.js';
+import { isRetaining } from '../util/memo.js';
 
 /** One file a target emits, path relative to outDir (posix). */
 export interface OutputFile {
@@ -145,6 +146,15 @@ export function listChunks(head: string, items: readonly Uint8Array[], separator
 export function textPieces(texts: Iterable<string>): string[] {
   const pieces = Array.from(pieceStream(texts));
   return pieces.length === 0 ? [''] : pieces;
+}
+
+/**
+ * A file made of many small texts (a line per agent): in pieces (textPieces) that a caller may
+ * keep, or, in a one-shot build (nothing retained, see util/memo.ts), made as it is written
+ * (outputFromStream over pieceStream). `lines` may be called more than once.
+ */
+export function outputFromLines(path: string, lines: () => Iterable<string>): OutputFile {
+  return isRetaining() ? outputFromChunks(path, textPieces(lines())) : outputFromStream(path, () => pieceStream(lines()));
 }
 
 /** textPieces' pieces, each made when it is read: only the texts of one piece are held at a time. */
